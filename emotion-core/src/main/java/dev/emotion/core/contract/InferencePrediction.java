@@ -1,0 +1,55 @@
+package dev.emotion.core.contract;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scores of one frame on {@link Topic#INFERENCE_PREDICTIONS}: per face, emotion probabilities, the dominant
+ * label and, when the model has that task, attention. A frame that could not be scored carries {@code error}.
+ */
+public record InferencePrediction(Integer version, String streamId, Long sequence, Long timestampMs, String modelId,
+                                  List<FacePrediction> faces, Double latencyMs, String error) implements Contract {
+
+    public record FacePrediction(Integer faceId, Box box, Map<String, Double> probabilities, String dominant,
+                                 Double attention) {
+    }
+
+    @Override
+    public void validate(Violations v) {
+        Contract.checkVersion(v, version);
+        v.notBlank("streamId", streamId);
+        v.nonNegative("sequence", sequence);
+        v.nonNegative("timestampMs", timestampMs);
+        v.rangeIfPresent("latencyMs", latencyMs, 0, Double.MAX_VALUE);
+        if (error != null) {
+            return;
+        }
+        v.notBlank("modelId", modelId);
+        if (!v.required("faces", faces)) {
+            return;
+        }
+        for (int i = 0; i < faces.size(); i++) {
+            Violations f = v.at("faces[" + i + "]");
+            FacePrediction p = faces.get(i);
+            if (!f.required("", p)) {
+                continue;
+            }
+            f.nonNegative("faceId", p.faceId());
+            if (f.required("box", p.box())) {
+                p.box().validate(f.at("box"));
+            }
+            if (f.required("probabilities", p.probabilities())) {
+                p.probabilities().forEach((label, prob) -> {
+                    if (!Emotion.DOMINANT_LABELS.contains(label)) {
+                        f.add("probabilities." + label, "is not one of " + Emotion.DOMINANT_LABELS);
+                    }
+                    f.range("probabilities." + label, prob, 0, 1);
+                });
+            }
+            if (f.notBlank("dominant", p.dominant()) && !Emotion.DOMINANT_LABELS.contains(p.dominant())) {
+                f.add("dominant", "'" + p.dominant() + "' is not one of " + Emotion.DOMINANT_LABELS);
+            }
+            f.rangeIfPresent("attention", p.attention(), 0, 1);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.emotion.core.contract;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The manifest of a finished ingest job on {@link Topic#INGEST_COMPLETED}: what was published, per participant,
+ * split and label, and how (label source, face detector, sampling rate).
+ */
+public record IngestCompleted(Integer version, String studyId, String jobId, List<ParticipantCounts> participants,
+                              Map<String, Long> labelCounts, String labelSource, Detector detector, Double fps,
+                              Instant completedAt) implements Contract {
+
+    /** Which face detector ran; {@code fallback} is true when the preferred model was unavailable. */
+    public record Detector(String name, Boolean fallback, String note) {
+    }
+
+    public record ParticipantCounts(String participantId, String videoId, Split split, Long frames, Long faces,
+                                    Long labelled, Long batches) {
+    }
+
+    public Map<Split, Long> facesPerSplit() {
+        Map<Split, Long> m = new EnumMap<>(Split.class);
+        participants.forEach(p -> m.merge(p.split(), p.faces(), Long::sum));
+        return m;
+    }
+
+    @Override
+    public void validate(Violations v) {
+        Contract.checkVersion(v, version);
+        v.notBlank("studyId", studyId);
+        v.notBlank("jobId", jobId);
+        if (v.notEmpty("participants", participants)) {
+            for (int i = 0; i < participants.size(); i++) {
+                Violations p = v.at("participants[" + i + "]");
+                ParticipantCounts c = participants.get(i);
+                if (!p.required("", c)) {
+                    continue;
+                }
+                p.notBlank("participantId", c.participantId());
+                p.notBlank("videoId", c.videoId());
+                p.required("split", c.split());
+                p.nonNegative("frames", c.frames());
+                p.nonNegative("faces", c.faces());
+                p.nonNegative("labelled", c.labelled());
+                p.nonNegative("batches", c.batches());
+                if (c.labelled() != null && c.faces() != null && c.labelled() > c.faces()) {
+                    p.add("labelled", c.labelled() + " is more than faces (" + c.faces() + ")");
+                }
+            }
+        }
+        if (v.required("labelCounts", labelCounts)) {
+            labelCounts.forEach((label, count) -> {
+                if (!Emotion.DOMINANT_LABELS.contains(label)) {
+                    v.add("labelCounts." + label, "is not one of " + Emotion.DOMINANT_LABELS);
+                }
+                v.nonNegative("labelCounts." + label, count);
+            });
+        }
+        v.notBlank("labelSource", labelSource);
+        if (v.required("detector", detector)) {
+            v.notBlank("detector.name", detector.name());
+            v.required("detector.fallback", detector.fallback());
+        }
+        v.range("fps", fps, 0.001, 1000);
+        v.required("completedAt", completedAt);
+    }
+}

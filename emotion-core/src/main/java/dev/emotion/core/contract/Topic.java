@@ -1,0 +1,70 @@
+package dev.emotion.core.contract;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every Kafka topic of the system, with the record it carries and how long the broker keeps it.
+ * Topics that hold the dataset or the model registry keep records forever (retention -1) so that a new consumer
+ * group can rebuild its store by replaying them.
+ */
+public enum Topic {
+    INGEST_FRAMES("emotion.ingest.frames", FaceBatch.class, "studyId/participantId", true, 3),
+    INGEST_PROGRESS("emotion.ingest.progress", IngestProgress.class, "jobId", true, 1),
+    INGEST_COMPLETED("emotion.ingest.completed", IngestCompleted.class, "studyId", true, 1),
+    TRAINING_PROGRESS("emotion.training.progress", TrainingProgress.class, "trainingId", true, 1),
+    MODELS_TRAINED("emotion.models.trained", ModelTrained.class, "modelId", true, 1),
+    EVALUATION_REPORTS("emotion.evaluation.reports", EvaluationReport.class, "studyId", true, 1),
+    INFERENCE_FRAMES("emotion.inference.frames", InferenceFrame.class, "streamId", false, 3),
+    INFERENCE_PREDICTIONS("emotion.inference.predictions", InferencePrediction.class, "streamId", false, 3);
+
+    /** Suffix of the dead-letter topic that goes with every topic above. */
+    public static final String DLQ_SUFFIX = ".dlq";
+
+    private final String topicName;
+    private final Class<? extends Contract> recordType;
+    private final String key;
+    private final boolean keptForever;
+    private final int partitions;
+
+    Topic(String topicName, Class<? extends Contract> recordType, String key, boolean keptForever, int partitions) {
+        this.topicName = topicName;
+        this.recordType = recordType;
+        this.key = key;
+        this.keptForever = keptForever;
+        this.partitions = partitions;
+    }
+
+    public String topicName() {
+        return topicName;
+    }
+
+    public Class<? extends Contract> recordType() {
+        return recordType;
+    }
+
+    /** What the record key is made of. */
+    public String key() {
+        return key;
+    }
+
+    public boolean keptForever() {
+        return keptForever;
+    }
+
+    public int partitions() {
+        return partitions;
+    }
+
+    public String deadLetterTopic() {
+        return deadLetterTopic(topicName);
+    }
+
+    public static String deadLetterTopic(String topicName) {
+        return topicName + DLQ_SUFFIX;
+    }
+
+    public static Optional<Topic> byName(String topicName) {
+        return Arrays.stream(values()).filter(t -> t.topicName.equals(topicName)).findFirst();
+    }
+}

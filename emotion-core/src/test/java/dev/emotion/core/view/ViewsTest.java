@@ -1,0 +1,56 @@
+package dev.emotion.core.view;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emotion.core.contract.IngestCompleted;
+import dev.emotion.core.contract.JobState;
+import dev.emotion.core.contract.Samples;
+import dev.emotion.core.contract.Split;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ViewsTest {
+
+    @Test
+    void studyCatalogIgnoresRedeliveredManifestsAndSumsSplits() {
+        StudyCatalog catalog = new StudyCatalog();
+        IngestCompleted m = Samples.ingestCompleted("s1", "job-a");
+        catalog.apply(m);
+        catalog.apply(m);
+        var study = catalog.study("s1").orElseThrow();
+        assertEquals(List.of("job-a"), study.jobIds());
+        assertEquals(Map.of(Split.TRAIN, 1790L, Split.TEST, 1800L), study.facesPerSplit());
+        assertEquals(900L, study.labelCounts().get("joy"));
+        assertTrue(catalog.study("other").isEmpty());
+    }
+
+    @Test
+    void aFinishedJobStaysFinishedWhenAnOldEventIsRedelivered() {
+        JobBoard board = new JobBoard();
+        board.apply(Samples.ingestProgress("j1", JobState.RUNNING));
+        board.apply(Samples.ingestProgress("j1", JobState.FAILED));
+        board.apply(Samples.ingestProgress("j1", JobState.RUNNING));
+        assertEquals(JobState.FAILED, board.job("j1").orElseThrow().state());
+    }
+
+    @Test
+    void trainingCurveIsInEpochOrderWithoutDuplicates() {
+        TrainingCurves curves = new TrainingCurves();
+        curves.apply(Samples.trainingProgress("t1", 2));
+        curves.apply(Samples.trainingProgress("t1", 1));
+        curves.apply(Samples.trainingProgress("t1", 2));
+        assertEquals(List.of(1, 2), curves.curve("t1").stream().map(p -> p.epoch()).toList());
+        assertEquals(2, curves.latest("t1").orElseThrow().epoch());
+    }
+
+    @Test
+    void modelCatalogFiltersByStudy() {
+        ModelCatalog catalog = new ModelCatalog();
+        catalog.apply(Samples.modelTrained("m1", "s1"));
+        catalog.apply(Samples.modelTrained("m2", "s2"));
+        assertEquals(List.of("m1"), catalog.models("s1").stream().map(m -> m.modelId()).toList());
+        assertEquals(2, catalog.models(null).size());
+    }
+}

@@ -1,0 +1,41 @@
+package dev.emotion.kit;
+
+import dev.emotion.core.contract.ContractException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Maps domain errors to JSON {@link ApiError} answers. */
+public class ApiErrors {
+
+    /** Thrown by resources when the thing asked for does not exist; {@code detail} says where to look. */
+    public static class Missing extends RuntimeException {
+        private final String detail;
+
+        public Missing(String error, String detail) {
+            super(error);
+            this.detail = detail;
+        }
+    }
+
+    @ServerExceptionMapper
+    public Response missing(Missing e) {
+        return json(Response.Status.NOT_FOUND, new ApiError(e.getMessage(), e.detail));
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ContractException e) {
+        return json(Response.Status.BAD_REQUEST, new ApiError(e.recordType() + " is invalid",
+                String.join("; ", e.problems())));
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e) {
+        return json(Response.Status.NOT_FOUND, new ApiError("not found", "see /q/swagger-ui for the API"));
+    }
+
+    private static Response json(Response.Status status, ApiError body) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body).build();
+    }
+}

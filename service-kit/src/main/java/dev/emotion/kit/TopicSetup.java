@@ -1,0 +1,96 @@
+package dev.emotion.kit;
+
+import dev.emotion.core.contract.Topic;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Creates every topic of {@link Topic} and its dead-letter topic at start-up, and makes sure the topics that hold
+ * the dataset and registry keep their records forever (also when a consumer's auto-create got there first).
+ * Idempotent, so every service runs it; a broker that is down only delays readiness, it does not stop start-up.
+ */
+@ApplicationScoped
+public class TopicSetup {
+
+    private static final Logger LOG = Logger.getLogger(TopicSetup.class);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @ConfigProperty(name = "emotion.kafka.replication-factor", defaultValue = "1")
+    short replicationFactor;
+
+    void onStart(@Observes @Priority(1) StartupEvent event) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "topic-setup");
+        try (Admin admin = Admin.create(p)) {
+            ensureTopics(admin);
+        } catch (Exception e) {
+            LOG.warnf("could not set up topics on %s (%s); they will be auto-created with broker defaults",
+                    bootstrap, e.getMessage());
+        }
+    }
+
+    void ensureTopics(Admin admin) throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+        List<NewTopic> missing = new ArrayList<>();
+        for (Topic t : Topic.values()) {
+            if (!existing.contains(t.topicName())) {
+                missing.add(new NewTopic(t.topicName(), t.partitions(), replicationFactor).configs(configs(t)));
+            }
+            if (!existing.contains(t.deadLetterTopic())) {
+                missing.add(new NewTopic(t.deadLetterTopic(), 1, replicationFactor)
+                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
+            }
+        }
+        if (!missing.isEmpty()) {
+            admin.createTopics(missing).values().forEach((name, f) -> {
+                try {
+                    f.get(10, TimeUnit.SECONDS);
+                    LOG.infof("created topic %s", name);
+                } catch (Exception e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        LOG.warnf("could not create topic %s: %s", name, e.getMessage());
+                    }
+                }
+            });
+        }
+        Map<ConfigResource, Collection<AlterConfigOp>> keep = new HashMap<>();
+        for (Topic t : Topic.values()) {
+            if (t.keptForever()) {
+                keep.put(new ConfigResource(ConfigResource.Type.TOPIC, t.topicName()), List.of(new AlterConfigOp(
+                        new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, "-1"), AlterConfigOp.OpType.SET)));
+            }
+        }
+        admin.incrementalAlterConfigs(keep).all().get(10, TimeUnit.SECONDS);
+    }
+
+    private static Map<String, String> configs(Topic t) {
+        Map<String, String> c = new HashMap<>();
+        c.put(TopicConfig.RETENTION_MS_CONFIG, t.keptForever() ? "-1" : String.valueOf(24L * 3600 * 1000));
+        c.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(2 * 1024 * 1024));
+        return c;
+    }
+}
