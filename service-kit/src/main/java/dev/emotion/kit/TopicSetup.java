@@ -43,6 +43,7 @@ public class TopicSetup {
     void onStart(@Observes @Priority(1) StartupEvent event) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "topic-setup");
         try (Admin admin = Admin.create(p)) {

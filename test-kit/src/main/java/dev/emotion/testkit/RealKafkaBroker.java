@@ -23,6 +23,7 @@ public class RealKafkaBroker implements QuarkusTestResourceLifecycleManager {
         String bootstrap = bootstrapServers();
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
         try (Admin admin = Admin.create(p)) {
             admin.describeCluster().clusterId().get(15, TimeUnit.SECONDS);

@@ -53,4 +53,19 @@ class ViewsTest {
         assertEquals(List.of("m1"), catalog.models("s1").stream().map(m -> m.modelId()).toList());
         assertEquals(2, catalog.models(null).size());
     }
+
+    @Test
+    void newestRecommendationWinsAndOlderReportsDoNotOverwriteNewer() {
+        Recommendations recs = new Recommendations();
+        var newer = Samples.evaluationReport("s1", "m-vit");
+        var older = new dev.emotion.core.contract.EvaluationReport(1, "s1", "e0", newer.models(), newer.reportUrl(),
+                "m-cnn", "older", Samples.AT.minusSeconds(60));
+        recs.apply(newer);
+        recs.apply(older);
+        assertEquals("m-vit", recs.forStudy("s1").orElseThrow().recommendedModelId());
+        var other = new dev.emotion.core.contract.EvaluationReport(1, "s2", "e2", newer.models(), newer.reportUrl(),
+                "m-cnn", "newest", Samples.AT.plusSeconds(60));
+        recs.apply(other);
+        assertEquals("s2", recs.latest().orElseThrow().studyId());
+    }
 }
