@@ -1,0 +1,15 @@
+package dev.emotion.inference.model;
+
+import dev.emotion.core.view.Recommendations;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** The in-memory views this service answers from, rebuilt from Kafka at every start. */
+public class InferenceViews {
+
+    @Produces
+    @Singleton
+    Recommendations recommendations() {
+        return new Recommendations();
+    }
+}

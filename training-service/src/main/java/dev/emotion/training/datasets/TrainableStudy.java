@@ -1,0 +1,24 @@
+package dev.emotion.training.datasets;
+
+import dev.emotion.core.contract.Split;
+import dev.emotion.core.view.StudyCatalog.StudySummary;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A study seen from training: can it be trained on, and if not, why not. */
+public record TrainableStudy(String studyId, boolean trainable, List<String> blockers, StudySummary study) {
+
+    public static TrainableStudy of(StudySummary s) {
+        List<String> blockers = new ArrayList<>();
+        for (Split split : List.of(Split.TRAIN, Split.VAL)) {
+            if (s.facesPerSplit().getOrDefault(split, 0L) == 0) {
+                blockers.add("no faces in the " + split.label() + " split (ingest more participants)");
+            }
+        }
+        long labelled = s.participants().stream().mapToLong(p -> p.labelled()).sum();
+        if (labelled == 0) {
+            blockers.add("no labelled frames (check that the labels' timestamps overlap the videos)");
+        }
+        return new TrainableStudy(s.studyId(), blockers.isEmpty(), blockers, s);
+    }
+}

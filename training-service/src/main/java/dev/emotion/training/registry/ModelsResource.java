@@ -1,0 +1,39 @@
+package dev.emotion.training.registry;
+
+import dev.emotion.core.contract.ModelTrained;
+import dev.emotion.core.view.ModelCatalog;
+import dev.emotion.kit.ApiErrors;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** The model registry, as published on emotion.models.trained. */
+@Path("/api/v1/models")
+@Produces(MediaType.APPLICATION_JSON)
+public class ModelsResource {
+
+    private final ModelCatalog models;
+
+    public ModelsResource(ModelCatalog models) {
+        this.models = models;
+    }
+
+    @GET
+    @Operation(summary = "Trained models, newest first, optionally of one study")
+    public List<ModelTrained> list(@QueryParam("studyId") String studyId) {
+        return models.models(studyId);
+    }
+
+    @GET
+    @Path("{modelId}")
+    @Operation(summary = "One model: architecture, task, configuration, validation metrics, artifact URL")
+    public ModelTrained get(@PathParam("modelId") String modelId) {
+        return models.model(modelId).orElseThrow(() -> new ApiErrors.Missing("no model " + modelId,
+                "list models with GET /api/v1/models"));
+    }
+}
