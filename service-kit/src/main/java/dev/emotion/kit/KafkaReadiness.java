@@ -34,7 +34,11 @@ public class KafkaReadiness implements HealthCheck {
             return response.up().withData("clusterId", cluster.clusterId().get(3, TimeUnit.SECONDS))
                     .withData("nodes", nodes).build();
         } catch (Exception e) {
-            return response.down().withData("error", String.valueOf(e.getMessage())).build();
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+                    ? e.getCause() : e;
+            String error = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            return response.down().withData("error", error + " (is the broker running? ./emotion kafka status)")
+                    .build();
         }
     }
 
