@@ -6,12 +6,21 @@ import dev.emotion.core.contract.Topic;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -19,6 +28,10 @@ import org.jboss.logging.Logger;
 /**
  * Sends records a service refused to {@code <topic>.dlq} with the reason. The send is synchronous: the refused
  * record counts as handled only once its dead letter is stored, so nothing is silently dropped.
+ *
+ * <p>Services rebuild their views by replaying topics at every start, so they meet the same bad record again.
+ * Before its first letter to a dead-letter topic, the publisher reads what this service already parked there and
+ * never parks the same (topic, partition, offset) twice.
  */
 @ApplicationScoped
 public class DeadLetterPublisher {
@@ -28,12 +41,15 @@ public class DeadLetterPublisher {
     private final String service;
     private final MeterRegistry metrics;
     private final KafkaProducer<String, String> producer;
+    private final String bootstrap;
+    private final Map<String, Set<String>> parked = new ConcurrentHashMap<>();
 
     public DeadLetterPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
                                @ConfigProperty(name = "quarkus.application.name") String service,
                                MeterRegistry metrics) {
         this.service = service;
         this.metrics = metrics;
+        this.bootstrap = bootstrap;
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -43,10 +59,17 @@ public class DeadLetterPublisher {
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 
-    public void publish(ConsumerRecord<String, String> refused, String reason) {
+    /** @return false when this service had already parked this very record (a replay), true when it parked it now */
+    public synchronized boolean publish(ConsumerRecord<String, String> refused, String reason) {
+        String dlq = Topic.deadLetterTopic(refused.topic());
+        Set<String> already = parked.computeIfAbsent(dlq, this::readParked);
+        String position = position(refused.topic(), refused.partition(), refused.offset());
+        if (already.contains(position)) {
+            LOG.debugf("%s was parked on %s before; not again", position, dlq);
+            return false;
+        }
         DeadLetter letter = DeadLetter.of(refused.topic(), refused.partition(), refused.offset(), refused.key(),
                 service, reason, refused.value());
-        String dlq = Topic.deadLetterTopic(refused.topic());
         try {
             producer.send(new ProducerRecord<>(dlq, refused.key(), Contracts.toJson(letter))).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -57,10 +80,46 @@ public class DeadLetterPublisher {
         metrics.counter("emotion.dead.letters", "topic", refused.topic()).increment();
         LOG.warnf("refused %s record %d:%d (key %s) -> %s: %s", refused.topic(), refused.partition(),
                 refused.offset(), refused.key(), dlq, reason);
+        already.add(position);
+        return true;
+    }
+
+    private static String position(String topic, int partition, long offset) {
+        return topic + "/" + partition + "/" + offset;
+    }
+
+    /** Positions of the records this service parked on {@code dlq} so far (the topic is small: bad records only). */
+    private Set<String> readParked(String dlq) {
+        Set<String> positions = ConcurrentHashMap.newKeySet();
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, service + "-dead-letter-index");
+        try (KafkaConsumer<String, String> consumer =
+                     new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(dlq, Duration.ofSeconds(10)).stream()
+                    .map(i -> new TopicPartition(dlq, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp, Duration.ofSeconds(10)) < end.get(tp))) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    try {
+                        DeadLetter d = Contracts.parse(r.value(), DeadLetter.class);
+                        if (service.equals(d.service())) {
+                            positions.add(position(d.sourceTopic(), d.partition(), d.offset()));
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.debugf("skipping unreadable record %d on %s", r.offset(), dlq);
+                    }
+                }
+            }
+        }
+        return positions;
     }
 
     @PreDestroy
     void close() {
-        producer.close(java.time.Duration.ofSeconds(5));
+        producer.close(Duration.ofSeconds(5));
     }
 }

@@ -48,7 +48,8 @@ public class RecordIntake {
     }
 
     private void deadLetter(ConsumerRecord<String, String> record, String reason) {
-        deadLetters.publish(record, reason);
-        metrics.counter("emotion.records.consumed", "topic", record.topic(), "outcome", "dead_lettered").increment();
+        boolean firstTime = deadLetters.publish(record, reason);
+        metrics.counter("emotion.records.consumed", "topic", record.topic(), "outcome",
+                firstTime ? "dead_lettered" : "dead_lettered_before").increment();
     }
 }
