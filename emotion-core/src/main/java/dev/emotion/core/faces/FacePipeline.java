@@ -1,0 +1,139 @@
+package dev.emotion.core.faces;
+
+import dev.emotion.core.video.VideoException;
+import dev.emotion.core.video.VideoInfo;
+import dev.emotion.core.video.VideoReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Video in, tracked face crops out: decode and sample, detect, track, crop, JPEG-encode. Decoding runs on its own
+ * thread and detection on the caller's, joined by a small bounded queue, so the two use both cores; the sink is
+ * called on the caller's thread, in frame order.
+ */
+public final class FacePipeline {
+
+    /**
+     * @param maxFps     sampling cap (native rate up to this)
+     * @param cropSize   side of the square crops in pixels
+     * @param enlarge    crop side / longer box side
+     * @param jpegQuality JPEG quality of the crops
+     */
+    public record Options(double maxFps, int cropSize, double enlarge, int jpegQuality) {
+        public static final Options DEFAULT = new Options(30, 224, 1.4, 90);
+    }
+
+    /** What a run saw. */
+    public record Result(VideoInfo video, int framesRead, int framesSampled, long faces, long lastTimestampMs) {
+    }
+
+    private static final int QUEUE = 8;
+    private final FaceDetector detector;
+    private final Options options;
+    private final FaceCropper cropper;
+
+    public FacePipeline(FaceDetector detector, Options options) {
+        this.detector = detector;
+        this.options = options;
+        this.cropper = new FaceCropper(options.cropSize(), options.enlarge(), options.jpegQuality());
+    }
+
+    private record Item(int index, long ts, Mat bgr, RuntimeException failure, VideoReader.DecodeStats stats) {
+    }
+
+    public Result run(Path video, Consumer<FrameFaces> sink) {
+        try (VideoReader reader = VideoReader.open(video)) {
+            BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE);
+            Thread decoder = new Thread(() -> decode(reader, options.maxFps(), queue), "decode-" + video.getFileName());
+            decoder.setDaemon(true);
+            decoder.start();
+            IouTracker tracker = new IouTracker(0.3f, 15);
+            long faces = 0;
+            try {
+                while (true) {
+                    Item item = queue.take();
+                    if (item.failure() != null) {
+                        throw item.failure();
+                    }
+                    if (item.stats() != null) {
+                        return new Result(reader.info(), item.stats().framesRead(), item.stats().framesSampled(),
+                                faces, item.stats().lastTimestampMs());
+                    }
+                    try (PointerScope scope = new PointerScope(); Mat bgr = item.bgr()) {
+                        List<Detection> found = detector.detect(bgr);
+                        int[] ids = tracker.assign(found);
+                        List<FaceCrop> crops = new ArrayList<>(found.size());
+                        for (int i = 0; i < found.size(); i++) {
+                            crops.add(new FaceCrop(ids[i], found.get(i), cropper.cropJpeg(bgr, found.get(i))));
+                        }
+                        faces += crops.size();
+                        sink.accept(new FrameFaces(item.index(), item.ts(), crops));
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VideoException(video, "interrupted", e);
+            } finally {
+                decoder.interrupt();
+                drain(queue);
+                try {
+                    decoder.join(5000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                drain(queue);
+            }
+        }
+    }
+
+    private static void decode(VideoReader reader, double maxFps, BlockingQueue<Item> queue) {
+        try {
+            VideoReader.DecodeStats stats = reader.decode(maxFps, (index, ts, bgr) -> {
+                Mat copy = bgr.clone();
+                PointerScope scope = PointerScope.getInnerScope();
+                if (scope != null) {
+                    // The copy outlives the decoder's per-frame scope (detach drops the scope's reference, so take
+                    // one first); the consumer closes it.
+                    copy.retainReference();
+                    scope.detach(copy);
+                }
+                try {
+                    queue.put(new Item(index, ts, copy, null, null));
+                } catch (InterruptedException e) {
+                    copy.close();
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("decoding cancelled");
+                }
+            });
+            queue.put(new Item(0, 0, null, null, stats));
+        } catch (RuntimeException e) {
+            offer(queue, new Item(0, 0, null, e, null));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void offer(BlockingQueue<Item> queue, Item item) {
+        try {
+            queue.offer(item, 5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void drain(BlockingQueue<Item> queue) {
+        Item left;
+        while ((left = queue.poll()) != null) {
+            if (left.bgr() != null) {
+                left.bgr().close();
+            }
+        }
+    }
+}

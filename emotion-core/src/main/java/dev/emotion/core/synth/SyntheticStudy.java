@@ -1,0 +1,143 @@
+package dev.emotion.core.synth;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.FrameRecorder;
+import org.bytedeco.javacv.Java2DFrameConverter;
+
+/**
+ * The embedded default dataset: a study of synthetic participants, each an H.264 MP4 of a rendered face plus an
+ * iMotions-format CSV whose scores are the ground truth. Deterministic from the seed; participants render in
+ * parallel (one per core).
+ */
+public final class SyntheticStudy {
+
+    /** What to generate. */
+    public record Spec(String studyName, int participants, double seconds, int width, int height, int fps,
+                       long seed) {
+        public Spec {
+            if (participants < 1 || seconds <= 0 || width < 64 || height < 64 || fps < 1) {
+                throw new IllegalArgumentException("participants >= 1, seconds > 0, size >= 64x64 and fps >= 1 "
+                        + "needed; got " + participants + ", " + seconds + ", " + width + "x" + height + ", " + fps);
+            }
+        }
+
+        public long totalFrames() {
+            return (long) participants * frames();
+        }
+
+        int frames() {
+            return (int) Math.round(seconds * fps);
+        }
+    }
+
+    /** One generated participant. */
+    public record Participant(String participantId, Path video, Path labels) {
+    }
+
+    private SyntheticStudy() {
+    }
+
+    public static String participantId(int index) {
+        return String.format("p%02d", index + 1);
+    }
+
+    /** The participant's identity and script, as the generator makes them (also used by tests). */
+    public static Identity identity(Spec spec, int index) {
+        return Identity.random(participantId(index), random(spec, index, 1));
+    }
+
+    public static EmotionScript script(Spec spec, int index) {
+        return new EmotionScript(spec.seconds(), identity(spec, index), random(spec, index, 2));
+    }
+
+    /**
+     * Generates every participant into {@code out} ({@code pNN.mp4} + {@code pNN.csv}).
+     *
+     * @param progress receives the number of frames rendered so far (from any thread)
+     */
+    public static List<Participant> generate(Spec spec, Path out, LongConsumer progress) throws IOException {
+        Files.createDirectories(out);
+        dev.emotion.core.video.Ffmpeg.quiet();
+        int threads = Math.max(1, Math.min(spec.participants(), Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicLong frames = new AtomicLong();
+        try {
+            List<Future<Participant>> jobs = new ArrayList<>();
+            for (int i = 0; i < spec.participants(); i++) {
+                int index = i;
+                jobs.add(pool.submit(() -> one(spec, index, out, frames, progress)));
+            }
+            List<Participant> done = new ArrayList<>();
+            for (Future<Participant> f : jobs) {
+                done.add(f.get());
+            }
+            return done;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("generating the synthetic study failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Participant one(Spec spec, int index, Path out, AtomicLong frames, LongConsumer progress)
+            throws IOException {
+        String pid = participantId(index);
+        Identity id = identity(spec, index);
+        EmotionScript script = script(spec, index);
+        Path video = out.resolve(pid + ".mp4");
+        Path labels = out.resolve(pid + ".csv");
+        ImotionsCsvWriter.write(labels, spec.studyName(), id, script, random(spec, index, 3));
+        FaceRenderer renderer = new FaceRenderer(spec.width(), spec.height(), id, random(spec, index, 4));
+        BufferedImage frame = renderer.newFrame();
+        Path partial = out.resolve(pid + ".mp4.part");
+        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(partial.toFile(), spec.width(), spec.height());
+             Java2DFrameConverter converter = new Java2DFrameConverter()) {
+            rec.setFormat("mp4");
+            rec.setVideoCodec(avcodec.AV_CODEC_ID_H264);
+            rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+            rec.setFrameRate(spec.fps());
+            rec.setVideoBitrate(Math.max(300_000, spec.width() * spec.height() * 3));
+            rec.setGopSize(spec.fps() * 2);
+            rec.start();
+            for (int f = 0; f < spec.frames(); f++) {
+                double t = (double) f / spec.fps();
+                renderer.render(frame, script, t);
+                rec.record(converter.convert(frame), avutil.AV_PIX_FMT_BGR24);
+                progress.accept(frames.incrementAndGet());
+            }
+            rec.stop();
+        } catch (FrameRecorder.Exception e) {
+            throw new IOException("encoding " + video + " failed: " + e.getMessage(), e);
+        }
+        Files.move(partial, video, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return new Participant(pid, video, labels);
+    }
+
+    /** Independent, well-mixed random streams per participant and purpose, all from the one seed. */
+    static Random random(Spec spec, int index, int purpose) {
+        return new Random(new SplittableRandom(spec.seed() * 1_000_003L + index * 7919L + purpose).nextLong());
+    }
+}
