@@ -78,6 +78,29 @@ public final class KafkaProbe implements AutoCloseable {
         throw new AssertionError("no matching record on " + topic + " within " + timeout);
     }
 
+    /** Every record on {@code topic} now (up to the end offsets at the time of the call). */
+    public List<ConsumerRecord<String, String>> readToEnd(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        List<ConsumerRecord<String, String>> all = new java.util.ArrayList<>();
+        try (KafkaConsumer<String, String> consumer =
+                     new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                    && Instant.now().isBefore(deadline)) {
+                consumer.poll(Duration.ofMillis(250)).forEach(all::add);
+            }
+        }
+        return all;
+    }
+
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));

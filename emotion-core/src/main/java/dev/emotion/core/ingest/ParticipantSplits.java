@@ -53,4 +53,14 @@ public final class ParticipantSplits {
         }
         return m;
     }
+
+    /**
+     * The split of a participant ingested on its own, when the study's full list is not known: a stable hash of
+     * seed and id, train:val:test = 3:1:1 in expectation (exact ratios need the whole list, see {@link #assign}).
+     */
+    public static Split forOne(String participantId, long seed) {
+        long h = new java.util.SplittableRandom(seed ^ participantId.hashCode() * 0x9E3779B97F4A7C15L).nextLong();
+        int slot = (int) Math.floorMod(h, 5L);
+        return slot < 3 ? Split.TRAIN : slot == 3 ? Split.VAL : Split.TEST;
+    }
 }

@@ -17,17 +17,22 @@ public class IngestEventsConsumer {
     private final RecordIntake intake;
     private final JobBoard jobs;
     private final StudyCatalog studies;
+    private final JobEvents events;
 
-    public IngestEventsConsumer(RecordIntake intake, JobBoard jobs, StudyCatalog studies) {
+    public IngestEventsConsumer(RecordIntake intake, JobBoard jobs, StudyCatalog studies, JobEvents events) {
         this.intake = intake;
         this.jobs = jobs;
         this.studies = studies;
+        this.events = events;
     }
 
     @Incoming("ingest-progress")
     @Blocking
     public void progress(ConsumerRecord<String, String> record) {
-        intake.accept(record, IngestProgress.class, jobs::apply);
+        intake.accept(record, IngestProgress.class, p -> {
+            jobs.apply(p);
+            events.emit(p);
+        });
     }
 
     @Incoming("ingest-completed")

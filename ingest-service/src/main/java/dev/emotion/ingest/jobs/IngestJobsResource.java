@@ -2,24 +2,79 @@ package dev.emotion.ingest.jobs;
 
 import dev.emotion.core.contract.IngestProgress;
 import dev.emotion.core.view.JobBoard;
+import dev.emotion.kit.ApiError;
 import dev.emotion.kit.ApiErrors;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 @Path("/api/v1/ingest/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 public class IngestJobsResource {
 
     private final JobBoard jobs;
+    private final IngestJobs runner;
+    private final JobEvents events;
 
-    public IngestJobsResource(JobBoard jobs) {
+    public IngestJobsResource(JobBoard jobs, IngestJobs runner, JobEvents events) {
         this.jobs = jobs;
+        this.runner = runner;
+        this.events = events;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Blocking
+    @Operation(summary = "Ingest files inside the data directory: one participant (participantId, video, labels, "
+            + "split) or a study folder (studyDir); 202 with the queued job")
+    public Response submit(IngestJobRequest request) {
+        if (request == null) {
+            throw new BadRequest("send a JSON body: {studyId, participantId, video, labels} or {studyId, studyDir}");
+        }
+        return Response.accepted(runner.submit(request)).build();
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Blocking
+    @Operation(summary = "Ingest an uploaded video (+ labels CSV) of one participant; 202 with the queued job")
+    public Response upload(@RestForm String studyId, @RestForm String participantId, @RestForm String split,
+                           @RestForm("video") FileUpload video, @RestForm("labels") FileUpload labels) {
+        if (video == null) {
+            throw new BadRequest("multipart field 'video' (the video file) is required");
+        }
+        String jobId = IngestJobs.newJobId();
+        java.nio.file.Path dir = runner.dataDir().resolve("uploads").resolve(jobId);
+        try {
+            Files.createDirectories(dir);
+            java.nio.file.Path v = dir.resolve(safeName(video.fileName(), "video.mp4"));
+            Files.copy(video.uploadedFile(), v, StandardCopyOption.REPLACE_EXISTING);
+            java.nio.file.Path l = null;
+            if (labels != null) {
+                l = dir.resolve(safeName(labels.fileName(), "labels.csv"));
+                Files.copy(labels.uploadedFile(), l, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return Response.accepted(runner.submitUploaded(jobId, studyId, participantId, v, l, split)).build();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not store the upload in " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     @GET
@@ -34,5 +89,44 @@ public class IngestJobsResource {
     public IngestProgress get(@PathParam("jobId") String jobId) {
         return jobs.job(jobId).orElseThrow(() -> new ApiErrors.Missing("no ingest job " + jobId,
                 "list jobs with GET /api/v1/ingest/jobs"));
+    }
+
+    @GET
+    @Path("{jobId}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Server-sent events: the job's current state, then each progress event until it ends")
+    public Multi<IngestProgress> events(@PathParam("jobId") String jobId) {
+        IngestProgress current = get(jobId);
+        return Multi.createFrom().emitter(em -> {
+            em.emit(current);
+            if (current.state().isFinal()) {
+                em.complete();
+                return;
+            }
+            Runnable stop = events.listen(e -> {
+                if (e.jobId().equals(jobId)) {
+                    em.emit(e);
+                    if (e.state().isFinal()) {
+                        em.complete();
+                    }
+                }
+            });
+            em.onTermination(stop);
+        });
+    }
+
+    @ServerExceptionMapper
+    public Response badRequest(BadRequest e) {
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError("invalid ingest request", e.getMessage())).build();
+    }
+
+    private static String safeName(String name, String fallback) {
+        if (name == null) {
+            return fallback;
+        }
+        String base = java.nio.file.Path.of(name).getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+        return base.isBlank() || base.startsWith(".") ? fallback : base;
     }
 }

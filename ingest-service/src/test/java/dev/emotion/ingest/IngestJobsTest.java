@@ -1,0 +1,152 @@
+package dev.emotion.ingest;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emotion.core.contract.Contracts;
+import dev.emotion.core.contract.FaceBatch;
+import dev.emotion.core.contract.IngestCompleted;
+import dev.emotion.core.contract.Split;
+import dev.emotion.core.contract.Topic;
+import dev.emotion.core.synth.SyntheticStudy;
+import dev.emotion.testkit.KafkaProbe;
+import dev.emotion.testkit.RealKafkaBroker;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Ingest of generated video through the real broker: what is published is read back and checked. */
+@QuarkusTest
+@WithTestResource(RealKafkaBroker.class)
+class IngestJobsTest {
+
+    private static final KafkaProbe KAFKA = new KafkaProbe();
+    private static final Path DATA = Path.of("target/test-data");
+    private static String folder;
+
+    @BeforeAll
+    static void generate() throws IOException {
+        folder = "synth-" + UUID.randomUUID();
+        SyntheticStudy.generate(new SyntheticStudy.Spec("ingest-test", 2, 6, 320, 240, 30, 5), DATA.resolve(folder),
+                n -> { });
+    }
+
+    @AfterAll
+    static void close() {
+        KAFKA.close();
+    }
+
+    @Test
+    void aGeneratedParticipantIsPublishedAsBatchesAndAManifest() {
+        String study = "study-" + UUID.randomUUID();
+        String jobId = given().contentType(ContentType.JSON)
+                .body(Map.of("studyId", study, "participantId", "p01", "video", folder + "/p01.mp4",
+                        "labels", folder + "/p01.csv", "split", "val"))
+                .post("/api/v1/ingest/jobs").then().statusCode(202).body("state", equalTo("queued"))
+                .extract().path("jobId");
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/api/v1/ingest/jobs/" + jobId)
+                .then().statusCode(200).body("state", equalTo("completed")));
+
+        IngestCompleted manifest = Contracts.parse(KAFKA.await(Topic.INGEST_COMPLETED.topicName(),
+                r -> r.value().contains(jobId), Duration.ofSeconds(30)).value(), IngestCompleted.class);
+        assertEquals(study, manifest.studyId());
+        assertEquals("imotions", manifest.labelSource());
+        assertEquals("mediapipe-full-range", manifest.detector().name());
+        assertEquals(false, manifest.detector().fallback());
+        var p = manifest.participants().get(0);
+        assertEquals(Split.VAL, p.split());
+        assertEquals(180L, p.frames(), "6 s at 30 fps");
+        assertTrue(p.faces() >= 170, "faces " + p.faces());
+
+        List<FaceBatch> batches = KAFKA.readToEnd(Topic.INGEST_FRAMES.topicName()).stream()
+                .filter(r -> r.value().contains(jobId))
+                .map(r -> {
+                    assertEquals(study + "/p01", r.key());
+                    return Contracts.parse(r.value(), FaceBatch.class);
+                })
+                .sorted(Comparator.comparing(FaceBatch::batchIndex)).toList();
+        assertEquals(p.batches(), (long) batches.size());
+        for (int i = 0; i < batches.size(); i++) {
+            assertEquals(i, batches.get(i).batchIndex());
+            assertEquals(Split.VAL, batches.get(i).split());
+            assertTrue(batches.get(i).key().length() > 0);
+        }
+        long faces = batches.stream().mapToLong(b -> b.frames().size()).sum();
+        long labelled = batches.stream().flatMap(b -> b.frames().stream()).filter(f -> f.labels() != null).count();
+        assertEquals(p.faces(), faces);
+        assertEquals(p.labelled(), labelled);
+        assertEquals(labelled, manifest.labelCounts().values().stream().mapToLong(Long::longValue).sum());
+
+        given().get("/api/v1/ingest/jobs/" + jobId + "/events").then().statusCode(200)
+                .body(containsString("\"state\":\"completed\""));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/studies/" + study)
+                .then().statusCode(200).body("facesPerSplit.val", equalTo((int) faces)));
+    }
+
+    @Test
+    void anUploadedVideoAndLabelsAreIngested() {
+        String study = "study-" + UUID.randomUUID();
+        String jobId = given().multiPart("studyId", study).multiPart("participantId", "p02")
+                .multiPart("split", "train")
+                .multiPart("video", DATA.resolve(folder + "/p02.mp4").toFile(), "video/mp4")
+                .multiPart("labels", DATA.resolve(folder + "/p02.csv").toFile(), "text/csv")
+                .post("/api/v1/ingest/jobs").then().statusCode(202).extract().path("jobId");
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/api/v1/ingest/jobs/" + jobId)
+                .then().statusCode(200).body("state", equalTo("completed")).body("participantId", equalTo("p02")));
+    }
+
+    @Test
+    void aCorruptVideoFailsTheJobAndNoManifestIsPublished() throws IOException {
+        byte[] whole = Files.readAllBytes(DATA.resolve(folder + "/p01.mp4"));
+        Path cut = DATA.resolve(folder + "/cut.mp4");
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 3));
+        String jobId = given().contentType(ContentType.JSON)
+                .body(Map.of("studyId", "s-corrupt", "participantId", "p01", "video", folder + "/cut.mp4",
+                        "labels", folder + "/p01.csv"))
+                .post("/api/v1/ingest/jobs").then().statusCode(202).extract().path("jobId");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/ingest/jobs/" + jobId)
+                .then().statusCode(200).body("state", equalTo("failed"))
+                .body("message", containsString("cut.mp4")));
+        List<ConsumerRecord<String, String>> manifests = KAFKA.readToEnd(Topic.INGEST_COMPLETED.topicName());
+        assertTrue(manifests.stream().noneMatch(r -> r.value().contains(jobId)), "no manifest for a failed job");
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void badRequestsAreRefusedWithWhatToFix() {
+        post(Map.of("studyId", "s", "participantId", "p01", "video", "../../etc/passwd"))
+                .body("detail", containsString("video '../../etc/passwd' is outside the data directory"));
+        post(Map.of("studyId", "s", "participantId", "p01", "video", "nope.mp4"))
+                .body("detail", containsString("video nope.mp4 does not exist"));
+        post(Map.of("studyId", "bad id!", "participantId", "p01", "video", folder + "/p01.mp4"))
+                .body("detail", containsString("studyId 'bad id!' must be"));
+        post(Map.of("studyId", "s", "participantId", "p01", "video", folder + "/p01.mp4", "split", "holdout"))
+                .body("detail", containsString("split 'holdout' is not one of train, val, test"));
+        post(Map.of("studyId", "s", "participantId", "p01", "video", folder + "/p01.mp4",
+                "labels", folder + "/p01.mp4"))
+                .body("detail", containsString("p01.mp4"));
+        post(Map.of("studyId", "s", "studyDir", folder + "/nothing-here"))
+                .body("detail", containsString("is not a directory"));
+    }
+
+    private static io.restassured.response.ValidatableResponse post(Map<String, String> body) {
+        return given().contentType(ContentType.JSON).body(body).post("/api/v1/ingest/jobs").then().statusCode(400)
+                .body("error", equalTo("invalid ingest request"));
+    }
+}
