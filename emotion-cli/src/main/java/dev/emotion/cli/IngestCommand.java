@@ -1,0 +1,168 @@
+package dev.emotion.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.emotion.core.contract.Contracts;
+import dev.emotion.core.contract.Split;
+import dev.emotion.core.ingest.ParticipantSplits;
+import dev.emotion.core.video.VideoException;
+import dev.emotion.core.video.VideoReader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * {@code ingest}: uploads one participant's video + labels, or every pair of a study folder (splits 3:1:1 by
+ * participant, from the seed), to ingest-service and follows each job with a progress bar until it ends.
+ */
+final class IngestCommand {
+
+    static final String HELP = """
+            Usage: ./emotion ingest --study S --participant P --video V [--labels L] [--split train|val|test]
+                   ./emotion ingest --study S --study-dir D [--seed 42]
+            Options: --url http://localhost:8081 (ingest-service), --api-key K (or EMOTION_API_KEY)
+            A study folder holds videos and CSVs matched by name (p01.mp4 + p01.csv).""";
+
+    private static final Set<String> VIDEO = Set.of("mp4", "avi", "mov", "mkv", "webm", "m4v");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String url;
+    private final String apiKey;
+
+    private IngestCommand(String url, String apiKey) {
+        this.url = url.replaceAll("/+$", "");
+        this.apiKey = apiKey;
+    }
+
+    static int run(List<String> argv) throws Exception {
+        Args a = new Args("ingest", argv, Set.of("study", "participant", "video", "labels", "split", "study-dir",
+                "seed", "url", "api-key"), Set.of());
+        String study = a.required("study");
+        IngestCommand c = new IngestCommand(a.get("url", System.getenv().getOrDefault("INGEST_URL",
+                "http://localhost:" + System.getenv().getOrDefault("INGEST_PORT", "8081"))),
+                a.get("api-key", System.getenv("EMOTION_API_KEY")));
+        List<String[]> jobs = new ArrayList<>(); // participant, video, labels, split
+        if (a.has("study-dir")) {
+            Path dir = Path.of(a.required("study-dir"));
+            Map<String, Path[]> pairs = pairs(dir);
+            Map<String, Split> splits = ParticipantSplits.assign(new ArrayList<>(pairs.keySet()),
+                    a.integer("seed", 42), 3, 1, 1);
+            pairs.forEach((p, files) -> jobs.add(new String[] {p, files[0].toString(), files[1].toString(),
+                    splits.get(p).label()}));
+        } else {
+            jobs.add(new String[] {a.required("participant"), a.required("video"), a.get("labels", null),
+                    a.get("split", null)});
+        }
+        int failed = 0;
+        for (String[] j : jobs) {
+            failed += c.ingestOne(study, j[0], Path.of(j[1]), j[2] == null ? null : Path.of(j[2]), j[3]) ? 0 : 1;
+        }
+        System.out.println(jobs.size() - failed + " of " + jobs.size() + " participant(s) ingested into study "
+                + study + (failed > 0 ? "; " + failed + " failed" : ""));
+        return failed == 0 ? 0 : 1;
+    }
+
+    static Map<String, Path[]> pairs(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new UsageException("ingest: --study-dir " + dir + " is not a directory");
+        }
+        Map<String, Path> videos = new TreeMap<>();
+        Map<String, Path> csvs = new TreeMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.forEach(f -> {
+                String n = f.getFileName().toString();
+                int dot = n.lastIndexOf('.');
+                if (dot > 0) {
+                    String ext = n.substring(dot + 1).toLowerCase(Locale.ROOT);
+                    (VIDEO.contains(ext) ? videos : ext.equals("csv") ? csvs : new TreeMap<String, Path>())
+                            .put(n.substring(0, dot), f);
+                }
+            });
+        }
+        if (videos.isEmpty()) {
+            throw new UsageException("ingest: " + dir + " has no video (" + VIDEO + ")");
+        }
+        Map<String, Path[]> pairs = new TreeMap<>();
+        List<String> unmatched = new ArrayList<>();
+        videos.forEach((stem, v) -> {
+            if (csvs.containsKey(stem)) {
+                pairs.put(stem, new Path[] {v, csvs.get(stem)});
+            } else {
+                unmatched.add(v.getFileName().toString());
+            }
+        });
+        if (!unmatched.isEmpty()) {
+            throw new UsageException("ingest: no labels CSV for " + unmatched + " in " + dir
+                    + " (name each CSV like its video: p01.mp4 + p01.csv)");
+        }
+        return pairs;
+    }
+
+    private boolean ingestOne(String study, String participant, Path video, Path labels, String split)
+            throws IOException, InterruptedException {
+        long expected;
+        try (VideoReader r = VideoReader.open(video)) {
+            double fps = r.info().fps() > 0 ? Math.min(30, r.info().fps()) : 30;
+            expected = Math.max(1, Math.round(r.info().durationMs() / 1000.0 * fps));
+        } catch (VideoException e) {
+            System.err.println("ingest: " + e.getMessage());
+            return false;
+        }
+        Multipart body = new Multipart().field("studyId", study).field("participantId", participant)
+                .field("split", split).file("video", video, "application/octet-stream")
+                .file("labels", labels, "text/csv");
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url + "/api/v1/ingest/jobs"))
+                .header("Content-Type", body.contentType()).POST(body.body()).timeout(Duration.ofMinutes(10));
+        if (apiKey != null && !apiKey.isBlank()) {
+            req.header("X-API-Key", apiKey);
+        }
+        HttpResponse<String> resp;
+        try {
+            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            throw new UsageException("ingest: ingest-service does not answer at " + url
+                    + " (start the services with ./emotion up)");
+        }
+        JsonNode json = Contracts.mapper().readTree(resp.body());
+        if (resp.statusCode() != 202) {
+            System.err.println("ingest: " + participant + ": HTTP " + resp.statusCode() + ": "
+                    + json.path("detail").asText(resp.body()));
+            return false;
+        }
+        String jobId = json.path("jobId").asText();
+        ProgressBar bar = new ProgressBar(participant, expected, "frames");
+        while (true) {
+            Thread.sleep(500);
+            JsonNode job = Contracts.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create(url
+                    + "/api/v1/ingest/jobs/" + jobId)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+            String state = job.path("state").asText();
+            long frames = job.path("framesDecoded").asLong();
+            String note = job.path("faces").asLong() + " faces, " + job.path("labelled").asLong() + " labelled";
+            if (state.equals("completed")) {
+                bar.finish(frames, note + " (" + split(job, split) + ")");
+                return true;
+            }
+            if (state.equals("failed") || state.equals("cancelled")) {
+                bar.finish(frames, state);
+                System.err.println("ingest: " + participant + " " + state + ": " + job.path("message").asText());
+                return false;
+            }
+            bar.update(Math.min(frames, expected), note);
+        }
+    }
+
+    private static String split(JsonNode job, String requested) {
+        return requested == null ? "split by participant hash" : requested;
+    }
+}

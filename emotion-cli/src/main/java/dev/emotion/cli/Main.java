@@ -1,0 +1,44 @@
+package dev.emotion.cli;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Entry point of the Java commands behind ./emotion. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] argv) {
+        System.exit(run(argv));
+    }
+
+    static int run(String[] argv) {
+        if (argv.length == 0) {
+            System.err.println("commands: synth, ingest (prepare_data)");
+            return 2;
+        }
+        List<String> rest = Arrays.asList(argv).subList(1, argv.length);
+        try {
+            if (rest.contains("--help") || rest.contains("-h")) {
+                System.out.println(switch (argv[0]) {
+                    case "synth" -> SynthCommand.HELP;
+                    case "ingest", "prepare_data" -> IngestCommand.HELP;
+                    default -> "unknown command " + argv[0];
+                });
+                return 0;
+            }
+            return switch (argv[0]) {
+                case "synth" -> SynthCommand.run(rest);
+                case "ingest", "prepare_data" -> IngestCommand.run(rest);
+                default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest)");
+            };
+        } catch (UsageException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            System.err.println(argv[0] + " failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        }
+    }
+}
