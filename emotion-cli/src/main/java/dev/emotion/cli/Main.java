@@ -24,6 +24,7 @@ public final class Main {
                 System.out.println(switch (argv[0]) {
                     case "synth" -> SynthCommand.HELP;
                     case "ingest", "prepare_data" -> IngestCommand.HELP;
+                    case "bench-ingest" -> BenchIngest.HELP;
                     default -> "unknown command " + argv[0];
                 });
                 return 0;
@@ -31,6 +32,7 @@ public final class Main {
             return switch (argv[0]) {
                 case "synth" -> SynthCommand.run(rest);
                 case "ingest", "prepare_data" -> IngestCommand.run(rest);
+                case "bench-ingest" -> BenchIngest.run(rest);
                 default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest)");
             };
         } catch (UsageException e) {
