@@ -116,7 +116,7 @@ final class BenchIngest {
         System.out.printf(Locale.ROOT, "| decode only (FFmpeg -> BGR Mat) | %.0f frames/s |%n", decodeFps);
         System.out.printf(Locale.ROOT, "| MediaPipe full-range detection, one thread | %.1f ms/frame (%.0f frames/s), "
                 + "face found in %d of %d frames |%n", detectMs, 1000 / detectMs, found, 200);
-        System.out.printf(Locale.ROOT, "| pipeline: decode thread + detect/track/crop/JPEG thread | %.0f frames/s "
+        System.out.printf(Locale.ROOT, "| pipeline: decode, detect+track, crop+JPEG on three threads | %.0f frames/s "
                 + "(%d frames, %d faces, %.1f s) |%n", result.framesSampled() / pipeSeconds, result.framesSampled(),
                 result.faces(), pipeSeconds);
         System.out.printf(Locale.ROOT, "| resident memory during the pipeline | start %d MB, max %d MB, end %d MB |%n",

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -40,13 +41,24 @@ public class RecordPublisher {
     }
 
     public RecordMetadata publish(Topic topic, String key, Contract record) {
+        return await(topic, send(topic, key, record));
+    }
+
+    /**
+     * Sends without waiting, for bulk data: the idempotent producer keeps the order per partition, and the caller
+     * must {@link #await} the futures before announcing anything that depends on these records.
+     */
+    public Future<RecordMetadata> send(Topic topic, String key, Contract record) {
         if (!topic.recordType().isInstance(record)) {
             throw new IllegalArgumentException(topic.topicName() + " carries " + topic.recordType().getSimpleName()
                     + ", not " + record.getClass().getSimpleName());
         }
-        String json = Contracts.toJson(record);
+        return producer.send(new ProducerRecord<>(topic.topicName(), key, Contracts.toJson(record)));
+    }
+
+    public RecordMetadata await(Topic topic, Future<RecordMetadata> sent) {
         try {
-            return producer.send(new ProducerRecord<>(topic.topicName(), key, json)).get(60, TimeUnit.SECONDS);
+            return sent.get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("publishing to " + topic.topicName() + " failed: "
                     + e.getCause().getMessage(), e.getCause());

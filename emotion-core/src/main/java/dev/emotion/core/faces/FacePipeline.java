@@ -14,9 +14,9 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Video in, tracked face crops out: decode and sample, detect, track, crop, JPEG-encode. Decoding runs on its own
- * thread and detection on the caller's, joined by a small bounded queue, so the two use both cores; the sink is
- * called on the caller's thread, in frame order.
+ * Video in, tracked face crops out: decode and sample, detect, track, crop, JPEG-encode. Three stages on three
+ * threads joined by small bounded queues, so that both cores stay busy: decoding; detection and tracking; cropping,
+ * encoding and the sink (which usually publishes), called on the caller's thread in frame order.
  */
 public final class FacePipeline {
 
@@ -48,17 +48,25 @@ public final class FacePipeline {
     private record Item(int index, long ts, Mat bgr, RuntimeException failure, VideoReader.DecodeStats stats) {
     }
 
+    /** A frame with its faces found and tracked, on its way to cropping. */
+    private record Detected(Item frame, List<Detection> faces, int[] ids) {
+    }
+
     public Result run(Path video, Consumer<FrameFaces> sink) {
         try (VideoReader reader = VideoReader.open(video)) {
-            BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE);
-            Thread decoder = new Thread(() -> decode(reader, options.maxFps(), queue), "decode-" + video.getFileName());
+            BlockingQueue<Item> decoded = new ArrayBlockingQueue<>(QUEUE);
+            BlockingQueue<Detected> detected = new ArrayBlockingQueue<>(QUEUE);
+            Thread decoder = new Thread(() -> decode(reader, options.maxFps(), decoded), "decode-" + video.getFileName());
+            Thread finder = new Thread(() -> detect(decoded, detected), "detect-" + video.getFileName());
             decoder.setDaemon(true);
+            finder.setDaemon(true);
             decoder.start();
-            IouTracker tracker = new IouTracker(0.3f, 15);
+            finder.start();
             long faces = 0;
             try {
                 while (true) {
-                    Item item = queue.take();
+                    Detected d = detected.take();
+                    Item item = d.frame();
                     if (item.failure() != null) {
                         throw item.failure();
                     }
@@ -67,11 +75,9 @@ public final class FacePipeline {
                                 faces, item.stats().lastTimestampMs());
                     }
                     try (PointerScope scope = new PointerScope(); Mat bgr = item.bgr()) {
-                        List<Detection> found = detector.detect(bgr);
-                        int[] ids = tracker.assign(found);
-                        List<FaceCrop> crops = new ArrayList<>(found.size());
-                        for (int i = 0; i < found.size(); i++) {
-                            crops.add(new FaceCrop(ids[i], found.get(i), cropper.cropJpeg(bgr, found.get(i))));
+                        List<FaceCrop> crops = new ArrayList<>(d.faces().size());
+                        for (int i = 0; i < d.faces().size(); i++) {
+                            crops.add(new FaceCrop(d.ids()[i], d.faces().get(i), cropper.cropJpeg(bgr, d.faces().get(i))));
                         }
                         faces += crops.size();
                         sink.accept(new FrameFaces(item.index(), item.ts(), crops));
@@ -82,14 +88,48 @@ public final class FacePipeline {
                 throw new VideoException(video, "interrupted", e);
             } finally {
                 decoder.interrupt();
-                drain(queue);
-                try {
-                    decoder.join(5000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                finder.interrupt();
+                for (Thread t : new Thread[] {decoder, finder}) {
+                    try {
+                        t.join(5000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
-                drain(queue);
+                drain(decoded);
+                Detected left;
+                while ((left = detected.poll()) != null) {
+                    if (left.frame().bgr() != null) {
+                        left.frame().bgr().close();
+                    }
+                }
             }
+        }
+    }
+
+    /** Second stage: find and track faces; the frame travels on to the caller, who crops and closes it. */
+    private void detect(BlockingQueue<Item> in, BlockingQueue<Detected> out) {
+        IouTracker tracker = new IouTracker(0.3f, 15);
+        try {
+            while (true) {
+                Item item = in.take();
+                if (item.bgr() == null) {
+                    out.put(new Detected(item, List.of(), new int[0]));
+                    return;
+                }
+                Detected d;
+                try (PointerScope scope = new PointerScope()) {
+                    List<Detection> found = detector.detect(item.bgr());
+                    d = new Detected(item, found, tracker.assign(found));
+                } catch (RuntimeException e) {
+                    item.bgr().close();
+                    out.put(new Detected(new Item(0, 0, null, e, null), List.of(), new int[0]));
+                    return;
+                }
+                out.put(d);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -25,6 +25,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -102,22 +104,25 @@ public class IngestJobs {
             String labelSource = "none";
             double fps = plan.maxFps();
             long[] lastEvent = {System.nanoTime()};
+            List<Future<RecordMetadata>> inFlight = new ArrayList<>();
             for (JobPlan.Item item : plan.participants()) {
                 long[] base = done.clone();
                 VideoIngest.Outcome out = new VideoIngest(detector, options).run(plan.studyId(), item.participantId(),
                         plan.jobId(), item.split(), item.video(), item.labels(),
                         batch -> {
-                            publisher.publish(Topic.INGEST_FRAMES, batch.key(), batch);
+                            inFlight.add(publisher.send(Topic.INGEST_FRAMES, batch.key(), batch));
                             metrics.counter("emotion.ingest.faces.published").increment(batch.frames().size());
                         },
                         p -> {
                             if (System.nanoTime() - lastEvent[0] > 1_000_000_000L) {
                                 lastEvent[0] = System.nanoTime();
+                                awaitAll(inFlight); // progress counts only what the broker has stored
                                 announce(event(plan, JobState.RUNNING, new VideoIngest.Progress(base[0]
                                         + p.framesDecoded(), base[1] + p.faces(), base[2] + p.labelled(), base[3]
                                         + p.batches()), item.participantId() + ": " + item.video().getFileName()));
                             }
                         });
+                awaitAll(inFlight);
                 counts.add(out.counts());
                 out.labelCounts().forEach((k, v) -> labels.merge(k, v, Long::sum));
                 if (out.labels() != null) {
@@ -150,6 +155,13 @@ public class IngestJobs {
                 LOG.errorf("job %s: could not publish its failure: %s", plan.jobId(), publishFailed.getMessage());
             }
         }
+    }
+
+    private void awaitAll(List<Future<RecordMetadata>> inFlight) {
+        for (Future<RecordMetadata> f : inFlight) {
+            publisher.await(Topic.INGEST_FRAMES, f);
+        }
+        inFlight.clear();
     }
 
     private void announce(IngestProgress event) {
