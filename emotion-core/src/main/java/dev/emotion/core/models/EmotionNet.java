@@ -1,0 +1,147 @@
+package dev.emotion.core.models;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.emotion.core.contract.Architecture;
+import dev.emotion.core.contract.Task;
+
+/**
+ * One of the four architectures for one task: a {@code backbone} producing features (ViTs also return every
+ * block's attention probabilities) and a trainable {@code head}. Output: the head's scores, then the attention
+ * maps when the backbone is a ViT. Pretrained backbones are frozen.
+ */
+public final class EmotionNet extends AbstractBlock {
+
+    private final ModelSpec spec;
+    private final Task task;
+    private final Block backbone;
+    private final Block head;
+    private final long featureDim;
+
+    private EmotionNet(ModelSpec spec, Task task, Block backbone, long featureDim, Block head) {
+        this.spec = spec;
+        this.task = task;
+        this.featureDim = featureDim;
+        this.backbone = addChildBlock("backbone", backbone);
+        this.head = addChildBlock("head", head);
+        if (spec.pretrainedBackbone()) {
+            backbone.freezeParameters(true);
+        }
+    }
+
+    /** Scores per sample: 8 classes (7 emotions + neutral), 7 independent labels, or 1 attention value. */
+    public static int outputs(Task task) {
+        return switch (task) {
+            case EMOTION_CLASS -> 8;
+            case EMOTION_MULTILABEL -> 7;
+            case ATTENTION_REGRESSION -> 1;
+        };
+    }
+
+    public static EmotionNet build(Architecture architecture, Task task) {
+        ModelSpec spec = ModelSpec.of(architecture);
+        int out = outputs(task);
+        return switch (architecture) {
+            case CNN_SIMPLE -> new EmotionNet(spec, task, simpleCnn(), 512, mlpHead(512, out, 0.3f));
+            case VIT_SCRATCH -> new EmotionNet(spec, task, new VisionTransformer(spec.inputSize(), 14, 384, 6, 6, 4,
+                    1e-6f), 384, Linear.builder().setUnits(out).build());
+            case RESNET_PRETRAINED -> new EmotionNet(spec, task, ResNet.resnet50(), 2048, mlpHead(1024, out, 0.5f));
+            case VIT_PRETRAINED -> new EmotionNet(spec, task, new VisionTransformer(224, 16, 768, 12, 12, 4, 1e-6f),
+                    768, mlpHead(1024, out, 0.5f));
+        };
+    }
+
+    private static SequentialBlock simpleCnn() {
+        SequentialBlock b = new SequentialBlock();
+        for (int filters : new int[] {64, 128, 256, 512}) {
+            b.add(Conv2d.builder().setFilters(filters).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
+                    .optBias(false).build())
+                    .add(BatchNorm.builder().build())
+                    .add(Activation.reluBlock())
+                    .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+        }
+        return b.add(Pool.globalAvgPool2dBlock());
+    }
+
+    private static SequentialBlock mlpHead(int hidden, int out, float dropout) {
+        return new SequentialBlock().add(Linear.builder().setUnits(hidden).build()).add(Activation.reluBlock())
+                .add(Dropout.builder().optRate(dropout).build()).add(Linear.builder().setUnits(out).build());
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public Task task() {
+        return task;
+    }
+
+    public Block backbone() {
+        return backbone;
+    }
+
+    public Block head() {
+        return head;
+    }
+
+    public boolean isVit() {
+        return backbone instanceof VisionTransformer;
+    }
+
+    /** Initialises every parameter for a batch of {@code batch} images of the spec's input size. */
+    public void initialize(NDManager manager, int batch) {
+        initialize(manager, DataType.FLOAT32, new Shape(batch, 3, spec.inputSize(), spec.inputSize()));
+    }
+
+    /** Learned parameters (batch-norm running statistics excluded, as torchvision counts). */
+    public long parameterCount(boolean trainableOnly) {
+        long n = 0;
+        for (var p : getParameters()) {
+            Parameter param = p.getValue();
+            boolean runningStat = param.getType() == Parameter.Type.RUNNING_MEAN
+                    || param.getType() == Parameter.Type.RUNNING_VAR;
+            if (param.isInitialized() && !runningStat && (!trainableOnly || param.requiresGradient())) {
+                n += param.getArray().size();
+            }
+        }
+        return n;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
+        NDList features = backbone.forward(ps, inputs, training && !spec.pretrainedBackbone());
+        NDList out = new NDList(head.forward(ps, new NDList(features.get(0)), training).singletonOrThrow());
+        for (int i = 1; i < features.size(); i++) {
+            out.add(features.get(i));
+        }
+        return out;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputs) {
+        Shape[] f = backbone.getOutputShapes(inputs);
+        Shape[] out = f.clone();
+        out[0] = new Shape(inputs[0].get(0), outputs(task));
+        return out;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        backbone.initialize(manager, dataType, inputShapes);
+        head.initialize(manager, dataType, new Shape(inputShapes[0].get(0), featureDim));
+    }
+}
