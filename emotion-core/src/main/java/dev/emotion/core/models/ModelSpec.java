@@ -16,7 +16,7 @@ public record ModelSpec(Architecture architecture, int inputSize, float[] mean, 
 
     public static ModelSpec of(Architecture a) {
         return switch (a) {
-            case CNN_SIMPLE -> new ModelSpec(a, 96, HALF, HALF, 64, 32, 1e-3f, false,
+            case CNN_SIMPLE -> new ModelSpec(a, 64, HALF, HALF, 64, 32, 1e-3f, false,
                     "4 conv blocks (conv-BN-ReLU-pool, 64-128-256-512) + global average pool + MLP head");
             case VIT_SCRATCH -> new ModelSpec(a, 112, HALF, HALF, 32, 16, 3e-4f, false,
                     "ViT from scratch: 14x14 patches, 6 pre-norm blocks, width 384, 6 heads, MLP x4");

@@ -1,0 +1,453 @@
+package dev.emotion.core.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.emotion.core.contract.Architecture;
+import dev.emotion.core.contract.Task;
+import dev.emotion.core.models.EmotionNet;
+import dev.emotion.core.models.ModelSpec;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training loop: AdamW, linear warm-up then cosine annealing with warm restarts, gradient clipping by global
+ * norm, gradient accumulation, class weights, early stopping on the validation score, best and last checkpoints,
+ * and resume that continues exactly (parameters, optimizer moments, schedule position, per-epoch seeds). Frozen
+ * backbones run once per sample: their features are cached (no augmentation on that path) and later epochs train
+ * only the head. CPU training is fp32 (DJL fp16 training NaNs, bf16 aborts the JVM on CPU).
+ */
+public final class Trainer {
+
+    /** Hyper-parameters; {@link #defaults} gives the spec's batch size and learning rate. */
+    public record Config(Architecture architecture, Task task, int epochs, int batchSize, int gradAccum,
+                         float learningRate, float weightDecay, float warmupEpochs, int restartEpochs,
+                         float clipNorm, int patience, long seed, boolean augment, boolean classWeights,
+                         boolean allowRandomInit) {
+
+        public static Config defaults(Architecture a, Task t) {
+            ModelSpec s = ModelSpec.of(a);
+            return new Config(a, t, 10, s.cpuBatch(), 1, s.learningRate(), 0.05f, 1, 5, 1.0f, 4, 42, true, true,
+                    false);
+        }
+
+        public Config withEpochs(int e) {
+            return new Config(architecture, task, e, batchSize, gradAccum, learningRate, weightDecay, warmupEpochs,
+                    restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit);
+        }
+
+        public Config withBatch(int batch, int accum) {
+            return new Config(architecture, task, epochs, batch, accum, learningRate, weightDecay, warmupEpochs,
+                    restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit);
+        }
+
+        public Config withAugment(boolean a) {
+            return new Config(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay,
+                    warmupEpochs, restartEpochs, clipNorm, patience, seed, a, classWeights, allowRandomInit);
+        }
+
+        public Config withAllowRandomInit(boolean allow) {
+            return new Config(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay,
+                    warmupEpochs, restartEpochs, clipNorm, patience, seed, augment, classWeights, allow);
+        }
+
+        void check() {
+            if (epochs < 1 || batchSize < 1 || gradAccum < 1 || !(learningRate > 0) || weightDecay < 0
+                    || clipNorm < 0 || patience < 1) {
+                throw new IllegalArgumentException("invalid training config " + this + ": epochs, batch size, "
+                        + "accumulation, patience >= 1; learning rate > 0; weight decay, clip norm >= 0");
+            }
+        }
+    }
+
+    /** One finished epoch. */
+    public record EpochReport(int epoch, int epochs, long step, double trainLoss, double valLoss,
+                              Map<String, Double> valMetrics, double learningRate, double imagesPerSecond) {
+    }
+
+    /** A finished run. */
+    public record Result(Path bestCheckpoint, Path lastCheckpoint, int bestEpoch, Map<String, Double> bestMetrics,
+                         List<EpochReport> history, boolean stoppedEarly, long totalParameters,
+                         long trainableParameters) {
+    }
+
+    /** Progress callbacks (the service publishes them; the CLI draws bars). */
+    public interface Listener {
+        void epoch(EpochReport report);
+
+        default void batch(int epoch, int batch, int batches) {
+        }
+    }
+
+    /** Training cannot go on (NaN loss, no data); the message says where the last good checkpoint is. */
+    public static class TrainingException extends RuntimeException {
+        public TrainingException(String message) {
+            super(message);
+        }
+    }
+
+    private static final String ENGINE = "PyTorch";
+
+    public Result train(Config c, List<Sample> train, List<Sample> val, Path dir, boolean resume, Listener listener) {
+        c.check();
+        ModelSpec spec = ModelSpec.of(c.architecture());
+        if (spec.pretrainedBackbone() && !c.allowRandomInit()) {
+            throw new TrainingException(c.architecture().id() + " is a pretrained architecture but no pretrained "
+                    + "backbone weights were loaded (importing ImageNet/face weights is not built yet). Training it "
+                    + "would produce a random-feature model under a pretrained name; pass allowRandomInit "
+                    + "(--allow-random-init) to do that knowingly.");
+        }
+        List<Sample> trainSet = usable(train, c.task());
+        List<Sample> valSet = usable(val, c.task());
+        if (trainSet.isEmpty() || valSet.isEmpty()) {
+            throw new TrainingException("no usable samples for " + c.task().id() + ": train " + trainSet.size()
+                    + ", val " + valSet.size() + " (ingest labelled participants into both splits)");
+        }
+        Engine engine = Engine.getEngine(ENGINE);
+        try (NDManager root = engine.newBaseManager();
+             BatchLoader trainLoader = new BatchLoader(trainSet, spec, c.augment() && !spec.pretrainedBackbone(),
+                     c.seed());
+             BatchLoader valLoader = new BatchLoader(valSet, spec, false, c.seed())) {
+            Files.createDirectories(dir);
+            engine.setRandomSeed((int) c.seed());
+            EmotionNet net = EmotionNet.build(c.architecture(), c.task());
+            net.initialize(root, Math.min(2, c.batchSize()));
+            boolean resuming = resume && Files.isRegularFile(dir.resolve("last.json"));
+            if (resuming) {
+                loadParameters(net, root, dir.resolve("last.params"));
+            }
+            List<NDArray> params = new ArrayList<>();
+            for (var p : net.getParameters()) {
+                Parameter param = p.getValue();
+                if (param.requiresGradient()) {
+                    param.getArray().setRequiresGradient(true); // loaded arrays start without gradients
+                    params.add(param.getArray());
+                }
+            }
+            AdamW optimizer = new AdamW(root, params, c.weightDecay());
+            ParameterStore ps = new ParameterStore(root, false);
+            float[] weights = c.classWeights() && c.task() == Task.EMOTION_CLASS ? classWeights(trainSet) : null;
+
+            float[] trainFeatures = null;
+            float[] valFeatures = null;
+            if (spec.pretrainedBackbone()) {
+                trainFeatures = features(net, ps, root, trainLoader, c.batchSize());
+                valFeatures = features(net, ps, root, valLoader, c.batchSize());
+            }
+
+            int batchesPerEpoch = (trainSet.size() + c.batchSize() - 1) / c.batchSize();
+            long updatesPerEpoch = (batchesPerEpoch + c.gradAccum() - 1) / c.gradAccum();
+            LearningRate schedule = new LearningRate(c.learningRate(), Math.round(c.warmupEpochs() * updatesPerEpoch),
+                    Math.max(1, c.restartEpochs()) * updatesPerEpoch, 2, 0.01f);
+
+            List<EpochReport> history = new ArrayList<>();
+            int startEpoch = 1;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            int bestEpoch = 0;
+            int badEpochs = 0;
+            Map<String, Double> bestMetrics = Map.of();
+            if (resuming) {
+                ObjectNode meta = (ObjectNode) dev.emotion.core.contract.Contracts.mapper()
+                        .readTree(dir.resolve("last.json").toFile());
+                optimizer.restore(root, Files.readAllBytes(dir.resolve("last.optimizer")));
+                startEpoch = meta.get("epoch").asInt() + 1;
+                bestScore = meta.get("bestScore").asDouble();
+                bestEpoch = meta.get("bestEpoch").asInt();
+                badEpochs = meta.get("badEpochs").asInt();
+                for (var h : meta.get("history")) {
+                    history.add(dev.emotion.core.contract.Contracts.mapper().treeToValue(h, EpochReport.class));
+                }
+                bestMetrics = history.isEmpty() || bestEpoch == 0 ? Map.of() : history.get(bestEpoch - 1).valMetrics();
+            }
+            boolean stoppedEarly = false;
+            for (int epoch = startEpoch; epoch <= c.epochs(); epoch++) {
+                engine.setRandomSeed((int) (c.seed() * 31 + epoch)); // dropout: same stream on resume
+                long t0 = System.nanoTime();
+                double lossSum = 0;
+                long seen = 0;
+                int micro = 0;
+                Iterator<BatchLoader.Batch> it = trainLoader.batches(epoch, c.batchSize(), true);
+                int batchNo = 0;
+                while (it.hasNext()) {
+                    BatchLoader.Batch b = it.next();
+                    batchNo++;
+                    try (NDManager step = root.newSubManager()) {
+                        NDArray x = trainFeatures == null ? images(step, b)
+                                : rows(step, trainFeatures, b.indices(), trainFeatures.length / trainSet.size());
+                        try (GradientCollector gc = engine.newGradientCollector()) {
+                            NDArray out = trainFeatures == null ? net.forward(ps, new NDList(x), true).get(0)
+                                    : net.head().forward(ps, new NDList(x), true).singletonOrThrow();
+                            NDArray loss = loss(step, out, trainSet, b.indices(), c.task(), weights);
+                            float value = loss.getFloat();
+                            if (!Float.isFinite(value)) {
+                                throw new TrainingException("loss became " + value + " in epoch " + epoch + " batch "
+                                        + batchNo + "; stopped. Last good checkpoint: " + dir.resolve("last.params")
+                                        + " (try a lower learning rate)");
+                            }
+                            gc.backward(loss.div(c.gradAccum()));
+                            lossSum += value * b.count();
+                            seen += b.count();
+                        }
+                    }
+                    micro++;
+                    if (micro % c.gradAccum() == 0 || !it.hasNext()) {
+                        clip(params, c.clipNorm());
+                        optimizer.update(schedule.at(optimizer.step()));
+                    }
+                    listener.batch(epoch, batchNo, batchesPerEpoch);
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                Evaluation eval = evaluate(net, ps, root, valLoader, valSet, c, valFeatures);
+                EpochReport report = new EpochReport(epoch, c.epochs(), optimizer.step(), lossSum / seen, eval.loss(),
+                        eval.metrics(), schedule.at(Math.max(0, optimizer.step() - 1)), seen / seconds);
+                history.add(report);
+                double score = eval.metrics().get("score");
+                if (score > bestScore) {
+                    bestScore = score;
+                    bestEpoch = epoch;
+                    bestMetrics = eval.metrics();
+                    badEpochs = 0;
+                    saveParameters(net, dir.resolve("best.params"));
+                } else {
+                    badEpochs++;
+                }
+                saveParameters(net, dir.resolve("last.params"));
+                Files.write(dir.resolve("last.optimizer"), optimizer.state());
+                ObjectNode meta = dev.emotion.core.contract.Contracts.mapper().createObjectNode();
+                meta.put("epoch", epoch).put("bestScore", bestScore).put("bestEpoch", bestEpoch)
+                        .put("badEpochs", badEpochs);
+                meta.set("history", dev.emotion.core.contract.Contracts.mapper().valueToTree(history));
+                Files.write(dir.resolve("last.json"), dev.emotion.core.contract.Contracts.mapper()
+                        .writeValueAsBytes(meta));
+                listener.epoch(report);
+                if (badEpochs >= c.patience()) {
+                    stoppedEarly = epoch < c.epochs();
+                    break;
+                }
+            }
+            return new Result(dir.resolve("best.params"), dir.resolve("last.params"), bestEpoch, bestMetrics,
+                    List.copyOf(history), stoppedEarly, net.parameterCount(false), net.parameterCount(true));
+        } catch (IOException e) {
+            throw new UncheckedIOException("checkpoint I/O in " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Samples that have a target for the task (attention regression needs an Attention value). */
+    static List<Sample> usable(List<Sample> samples, Task task) {
+        if (task != Task.ATTENTION_REGRESSION) {
+            return samples;
+        }
+        return samples.stream().filter(s -> !Float.isNaN(s.attention())).toList();
+    }
+
+    /** Inverse class frequency, mean 1 over the classes present; absent classes get 1. */
+    static float[] classWeights(List<Sample> samples) {
+        int classes = EmotionNet.outputs(Task.EMOTION_CLASS);
+        long[] counts = new long[classes];
+        samples.forEach(s -> counts[s.dominant()]++);
+        int present = 0;
+        for (long n : counts) {
+            present += n > 0 ? 1 : 0;
+        }
+        float[] w = new float[classes];
+        for (int k = 0; k < classes; k++) {
+            w[k] = counts[k] == 0 ? 1f : (float) samples.size() / (present * counts[k]);
+        }
+        return w;
+    }
+
+    private static NDArray images(NDManager m, BatchLoader.Batch b) {
+        return m.create(FloatBuffer.wrap(b.images()), new Shape(b.count(), 3, b.size(), b.size()));
+    }
+
+    private static NDArray rows(NDManager m, float[] features, int[] indices, int dim) {
+        float[] out = new float[indices.length * dim];
+        for (int i = 0; i < indices.length; i++) {
+            System.arraycopy(features, indices[i] * dim, out, i * dim, dim);
+        }
+        return m.create(FloatBuffer.wrap(out), new Shape(indices.length, dim));
+    }
+
+    static NDArray loss(NDManager m, NDArray out, List<Sample> samples, int[] idx, Task task, float[] weights) {
+        int n = idx.length;
+        switch (task) {
+            case EMOTION_CLASS -> {
+                int classes = (int) out.getShape().get(1);
+                float[] oneHot = new float[n * classes];
+                float[] w = new float[n];
+                for (int i = 0; i < n; i++) {
+                    int y = samples.get(idx[i]).dominant();
+                    oneHot[i * classes + y] = 1;
+                    w[i] = weights == null ? 1 : weights[y];
+                }
+                NDArray y = m.create(FloatBuffer.wrap(oneHot), new Shape(n, classes));
+                NDArray nll = out.logSoftmax(1).mul(y).sum(new int[] {1}).neg();
+                NDArray wt = m.create(w);
+                return nll.mul(wt).sum().div(wt.sum());
+            }
+            case EMOTION_MULTILABEL -> {
+                float[] t = new float[n * 7];
+                for (int i = 0; i < n; i++) {
+                    float[] e = samples.get(idx[i]).emotions();
+                    for (int k = 0; k < 7; k++) {
+                        t[i * 7 + k] = e[k] >= 0.5f ? 1 : 0;
+                    }
+                }
+                NDArray y = m.create(FloatBuffer.wrap(t), new Shape(n, 7));
+                // Binary cross-entropy on logits, the numerically stable form.
+                return out.maximum(0).sub(out.mul(y)).add(out.abs().neg().exp().add(1).log()).mean();
+            }
+            case ATTENTION_REGRESSION -> {
+                float[] t = new float[n];
+                for (int i = 0; i < n; i++) {
+                    t[i] = samples.get(idx[i]).attention();
+                }
+                NDArray d = ai.djl.nn.Activation.sigmoid(out.reshape(n)).sub(m.create(t));
+                return d.square().mean();
+            }
+            default -> throw new IllegalArgumentException(task.toString());
+        }
+    }
+
+    private static void clip(List<NDArray> params, float maxNorm) {
+        if (maxNorm <= 0) {
+            return;
+        }
+        double total = 0;
+        for (NDArray p : params) {
+            total += p.getGradient().square().sum().getFloat();
+        }
+        double norm = Math.sqrt(total);
+        if (norm > maxNorm) {
+            float scale = (float) (maxNorm / (norm + 1e-6));
+            for (NDArray p : params) {
+                p.getGradient().muli(scale);
+            }
+        }
+    }
+
+    /** Backbone features of every sample (no augmentation), computed once: (N x dim) row-major. */
+    private static float[] features(EmotionNet net, ParameterStore ps, NDManager root, BatchLoader loader,
+                                    int batch) {
+        List<float[]> parts = new ArrayList<>();
+        int total = 0;
+        Iterator<BatchLoader.Batch> it = loader.batches(0, batch, false);
+        while (it.hasNext()) {
+            BatchLoader.Batch b = it.next();
+            try (NDManager step = root.newSubManager()) {
+                float[] f = net.backbone().forward(ps, new NDList(images(step, b)), false).get(0).toFloatArray();
+                parts.add(f);
+                total += f.length;
+            }
+        }
+        float[] all = new float[total];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+
+    /** Validation loss and metrics. */
+    public record Evaluation(double loss, Map<String, Double> metrics) {
+    }
+
+    static Evaluation evaluate(EmotionNet net, ParameterStore ps, NDManager root, BatchLoader loader,
+                               List<Sample> samples, Config c, float[] cachedFeatures) {
+        int n = samples.size();
+        int classes = EmotionNet.outputs(c.task());
+        float[] scores = new float[n * classes];
+        double lossSum = 0;
+        Iterator<BatchLoader.Batch> it = loader.batches(0, c.batchSize(), false);
+        while (it.hasNext()) {
+            BatchLoader.Batch b = it.next();
+            try (NDManager step = root.newSubManager()) {
+                NDArray out = cachedFeatures == null ? net.forward(ps, new NDList(images(step, b)), false).get(0)
+                        : net.head().forward(ps, new NDList(rows(step, cachedFeatures, b.indices(),
+                        cachedFeatures.length / n)), false).singletonOrThrow();
+                lossSum += loss(step, out, samples, b.indices(), c.task(), null).getFloat() * b.count();
+                float[] o = out.toFloatArray();
+                for (int i = 0; i < b.count(); i++) {
+                    System.arraycopy(o, i * classes, scores, b.indices()[i] * classes, classes);
+                }
+            }
+        }
+        return new Evaluation(lossSum / n, metrics(c.task(), scores, samples));
+    }
+
+    /** Metrics from raw head outputs (logits), n x outputs row-major, in sample order. */
+    public static Map<String, Double> metrics(Task task, float[] scores, List<Sample> samples) {
+        int n = samples.size();
+        switch (task) {
+            case EMOTION_CLASS -> {
+                int classes = scores.length / Math.max(1, n);
+                int[] pred = new int[n];
+                int[] truth = new int[n];
+                for (int i = 0; i < n; i++) {
+                    int best = 0;
+                    for (int k = 1; k < classes; k++) {
+                        if (scores[i * classes + k] > scores[i * classes + best]) {
+                            best = k;
+                        }
+                    }
+                    pred[i] = best;
+                    truth[i] = samples.get(i).dominant();
+                }
+                return TaskMetrics.classification(pred, truth, classes);
+            }
+            case EMOTION_MULTILABEL -> {
+                boolean[] pred = new boolean[n * 7];
+                boolean[] truth = new boolean[n * 7];
+                for (int i = 0; i < n; i++) {
+                    for (int k = 0; k < 7; k++) {
+                        pred[i * 7 + k] = scores[i * 7 + k] > 0;
+                        truth[i * 7 + k] = samples.get(i).emotions()[k] >= 0.5f;
+                    }
+                }
+                return TaskMetrics.multilabel(pred, truth, 7);
+            }
+            default -> {
+                float[] pred = new float[n];
+                float[] truth = new float[n];
+                for (int i = 0; i < n; i++) {
+                    pred[i] = (float) (1 / (1 + Math.exp(-scores[i])));
+                    truth[i] = samples.get(i).attention();
+                }
+                return new LinkedHashMap<>(TaskMetrics.regression(pred, truth));
+            }
+        }
+    }
+
+    static void saveParameters(EmotionNet net, Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (DataOutputStream os = new DataOutputStream(Files.newOutputStream(tmp))) {
+            net.saveParameters(os);
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    public static void loadParameters(EmotionNet net, NDManager manager, Path file) throws IOException {
+        try (DataInputStream is = new DataInputStream(Files.newInputStream(file))) {
+            net.loadParameters(manager, is);
+        } catch (ai.djl.MalformedModelException e) {
+            throw new IOException(file + " does not hold parameters of this architecture: " + e.getMessage(), e);
+        }
+    }
+}

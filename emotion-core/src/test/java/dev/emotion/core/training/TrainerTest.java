@@ -1,0 +1,176 @@
+package dev.emotion.core.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.emotion.core.contract.Architecture;
+import dev.emotion.core.contract.Split;
+import dev.emotion.core.contract.Task;
+import dev.emotion.core.models.EmotionNet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+
+    @TempDir
+    static Path dir;
+    static SampleStore store;
+    static List<Sample> train;
+    static List<Sample> val;
+
+    @BeforeAll
+    static void data() throws IOException {
+        store = TrainingFixtures.study(dir, 5, 20, 8);
+        train = store.samples("fixture", Split.TRAIN, null);
+        val = store.samples("fixture", Split.VAL, null);
+        System.out.printf("fixture: %d train, %d val samples%n", train.size(), val.size());
+    }
+
+    @Test
+    void aSmallRealRunBeatsChanceOnAHeldOutParticipant() {
+        Trainer.Config c = Trainer.Config.defaults(Architecture.CNN_SIMPLE, Task.EMOTION_CLASS).withEpochs(6);
+        List<Trainer.EpochReport> seen = new ArrayList<>();
+        Trainer.Result r = new Trainer().train(c, train, val, dir.resolve("run-cnn"), false, seen::add);
+        r.history().forEach(h -> System.out.printf("epoch %d loss %.3f val %.3f %s lr %.5f %.0f img/s%n", h.epoch(),
+                h.trainLoss(), h.valLoss(), h.valMetrics(), h.learningRate(), h.imagesPerSecond()));
+        assertEquals(r.history(), seen, "the listener saw every epoch");
+        assertTrue(Files.isRegularFile(r.bestCheckpoint()) && Files.isRegularFile(r.lastCheckpoint()));
+        assertTrue(r.history().get(r.history().size() - 1).trainLoss() < r.history().get(0).trainLoss(),
+                "training loss falls");
+        long classes = val.stream().mapToInt(Sample::dominant).distinct().count();
+        double chance = 1.0 / classes;
+        assertTrue(r.bestMetrics().get("balanced_accuracy") > chance, "balanced accuracy "
+                + r.bestMetrics().get("balanced_accuracy") + " vs chance " + chance);
+    }
+
+    @Test
+    void resumingFromTheLastCheckpointGivesTheSameRunAsAnUninterruptedOne() throws IOException {
+        List<Sample> small = train.subList(0, Math.min(96, train.size()));
+        List<Sample> smallVal = val.subList(0, Math.min(48, val.size()));
+        Trainer.Config c = Trainer.Config.defaults(Architecture.CNN_SIMPLE, Task.EMOTION_MULTILABEL).withEpochs(3)
+                .withBatch(16, 1);
+        Trainer.Result straight = new Trainer().train(c, small, smallVal, dir.resolve("straight"), false, e -> { });
+        new Trainer().train(c.withEpochs(2), small, smallVal, dir.resolve("resumed"), false, e -> { });
+        Trainer.Result resumed = new Trainer().train(c, small, smallVal, dir.resolve("resumed"), true, e -> { });
+        assertEquals(3, resumed.history().size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(straight.history().get(i).trainLoss(), resumed.history().get(i).trainLoss(), 1e-5);
+            assertEquals(straight.history().get(i).valLoss(), resumed.history().get(i).valLoss(), 1e-5);
+        }
+        assertArrayEquals(Files.readAllBytes(straight.lastCheckpoint()), Files.readAllBytes(resumed.lastCheckpoint()),
+                "identical parameters");
+    }
+
+    @Test
+    void accumulatingTwoHalfBatchesGivesTheFullBatchGradient() {
+        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+            EmotionNet net = EmotionNet.build(Architecture.VIT_SCRATCH, Task.EMOTION_CLASS); // no batch statistics
+            net.initialize(m, 2);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomUniform(-1, 1, new Shape(8, 3, 112, 112));
+            List<Sample> fake = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                fake.add(new Sample("s" + i, "j", "p", Split.TRAIN, null, i % 8, new float[7], 0.5f));
+            }
+            int[] all = {0, 1, 2, 3, 4, 5, 6, 7};
+            NDArray whole = gradients(net, ps, m, x, fake, all, 1);
+            zero(net);
+            gradients(net, ps, m, x.get("0:4"), fake, new int[] {0, 1, 2, 3}, 2);
+            NDArray halves = gradients(net, ps, m, x.get("4:8"), fake, new int[] {4, 5, 6, 7}, 2);
+            double diff = whole.sub(halves).abs().max().getFloat();
+            double scale = whole.abs().max().getFloat();
+            assertTrue(diff <= 1e-4 * Math.max(1, scale), "max |diff| " + diff + " (scale " + scale + ")");
+        }
+    }
+
+    private static NDArray gradients(EmotionNet net, ParameterStore ps, NDManager m, NDArray x, List<Sample> s,
+                                     int[] idx, int accum) {
+        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            NDArray out = net.forward(ps, new NDList(x), true).get(0);
+            gc.backward(Trainer.loss(m, out, s, idx, Task.EMOTION_CLASS, null).div(accum));
+        }
+        List<NDArray> grads = new ArrayList<>();
+        net.getParameters().forEach(p -> grads.add(p.getValue().getArray().getGradient().flatten()));
+        return NDArrays.concat(new NDList(grads));
+    }
+
+    private static void zero(EmotionNet net) {
+        net.getParameters().forEach(p -> {
+            NDArray g = p.getValue().getArray().getGradient();
+            g.subi(g);
+        });
+    }
+
+    @Test
+    void aFrozenBackboneStaysUnchangedAndOnlyTheHeadLearns() throws IOException {
+        List<Sample> small = train.subList(0, Math.min(32, train.size()));
+        Trainer.Config c = Trainer.Config.defaults(Architecture.RESNET_PRETRAINED, Task.EMOTION_CLASS).withEpochs(1)
+                .withBatch(8, 1).withAllowRandomInit(true);
+        Path run = dir.resolve("frozen");
+        new Trainer().train(c.withEpochs(1), small, small.subList(0, 8), run, false, e -> { });
+        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+            EmotionNet a = EmotionNet.build(Architecture.RESNET_PRETRAINED, Task.EMOTION_CLASS);
+            a.initialize(m, 2);
+            Trainer.loadParameters(a, m, run.resolve("last.params"));
+            float[] backboneAfter = a.backbone().getParameters().valueAt(0).getArray().toFloatArray();
+            // Same seed, same initialisation: the untrained copy holds the starting backbone.
+            Engine.getEngine("PyTorch").setRandomSeed((int) c.seed());
+            EmotionNet b = EmotionNet.build(Architecture.RESNET_PRETRAINED, Task.EMOTION_CLASS);
+            b.initialize(m, 2);
+            assertArrayEquals(b.backbone().getParameters().valueAt(0).getArray().toFloatArray(), backboneAfter);
+            assertTrue(!java.util.Arrays.equals(b.head().getParameters().valueAt(0).getArray().toFloatArray(),
+                    a.head().getParameters().valueAt(0).getArray().toFloatArray()), "the head was trained");
+        }
+    }
+
+    @Test
+    void aPretrainedArchitectureWithoutWeightsIsRefusedUnlessAskedFor() {
+        Trainer.Config c = Trainer.Config.defaults(Architecture.VIT_PRETRAINED, Task.EMOTION_CLASS);
+        Trainer.TrainingException e = assertThrows(Trainer.TrainingException.class,
+                () -> new Trainer().train(c, train, val, dir.resolve("refused"), false, x -> { }));
+        assertTrue(e.getMessage().startsWith("vit_pretrained is a pretrained architecture but no pretrained backbone"));
+        Trainer.TrainingException empty = assertThrows(Trainer.TrainingException.class, () -> new Trainer().train(
+                Trainer.Config.defaults(Architecture.CNN_SIMPLE, Task.EMOTION_CLASS), train, List.of(),
+                dir.resolve("empty"), false, x -> { }));
+        assertTrue(empty.getMessage().contains("val 0"), empty.getMessage());
+    }
+
+    @Test
+    void redeliveredBatchesDoNotDuplicateSamples() {
+        SampleStore fresh = new SampleStore(dir.resolve("dedup"));
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0};
+        var labels = new dev.emotion.core.contract.EmotionLabels(0.9, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, null, null, 0.7);
+        List<dev.emotion.core.contract.FaceFrame> frames = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            frames.add(new dev.emotion.core.contract.FaceFrame(i, i * 33L, 0,
+                    new dev.emotion.core.contract.Box(0, 0, 10, 10), 0.9, jpeg, labels, "joy"));
+        }
+        frames.add(new dev.emotion.core.contract.FaceFrame(3, 99L, 0, new dev.emotion.core.contract.Box(0, 0, 10, 10),
+                0.9, jpeg, null, null));
+        var batch = new dev.emotion.core.contract.FaceBatch(1, "s", "p01", "v.mp4", "job-9", 0, Split.TRAIN, frames);
+        fresh.write(batch);
+        fresh.write(batch);
+        List<Sample> samples = fresh.samples("s", Split.TRAIN, null);
+        assertEquals(3, samples.size(), "3 labelled faces, stored once; the unlabelled one is not a training sample");
+        assertEquals(0, samples.get(0).dominant());
+        assertEquals(0.7f, samples.get(0).attention(), 1e-6);
+        assertEquals(List.of(), fresh.samples("s", Split.TRAIN, java.util.Set.of("other-job")),
+                "batches of jobs without a manifest are left out");
+    }
+}

@@ -1,0 +1,39 @@
+package dev.emotion.core.training;
+
+import dev.emotion.core.contract.Split;
+import dev.emotion.core.faces.FaceDetector;
+import dev.emotion.core.faces.FaceDetectors;
+import dev.emotion.core.faces.FacePipeline;
+import dev.emotion.core.ingest.IngestOptions;
+import dev.emotion.core.ingest.ParticipantSplits;
+import dev.emotion.core.ingest.VideoIngest;
+import dev.emotion.core.synth.SyntheticStudy;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** A real little dataset: a generated study, ingested in-process into a sample store. */
+final class TrainingFixtures {
+
+    private TrainingFixtures() {
+    }
+
+    static SampleStore study(Path dir, int participants, double seconds, double fps) throws IOException {
+        SyntheticStudy.Spec spec = new SyntheticStudy.Spec("fixture", participants, seconds, 320, 240, 30, 21);
+        List<SyntheticStudy.Participant> ps = SyntheticStudy.generate(spec, dir.resolve("videos"), n -> { });
+        Map<String, Split> splits = ParticipantSplits.assign(ps.stream().map(SyntheticStudy.Participant::participantId)
+                .toList(), 42, 3, 1, 1);
+        SampleStore store = new SampleStore(dir.resolve("store"));
+        IngestOptions options = new IngestOptions(new FacePipeline.Options(fps, 112, 1.4, 90),
+                IngestOptions.DEFAULT.alignment(), IngestOptions.DEFAULT.toleranceMs(), IngestOptions.DEFAULT.policy(),
+                IngestOptions.DEFAULT.maxFramesPerBatch(), IngestOptions.DEFAULT.maxBatchBytes());
+        try (FaceDetector detector = FaceDetectors.open(FaceDetectors.defaultModelPath(), 0.5f, 20)) {
+            for (SyntheticStudy.Participant p : ps) {
+                new VideoIngest(detector, options).run("fixture", p.participantId(), "job-1",
+                        splits.get(p.participantId()), p.video(), p.labels(), store::write, x -> { });
+            }
+        }
+        return store;
+    }
+}
