@@ -73,7 +73,8 @@ public final class SampleStore {
         }
         List<Sample> out = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path json : files.filter(p -> p.toString().endsWith(".json")).sorted(Comparator.naturalOrder())
+            for (Path json : files.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .sorted(Comparator.naturalOrder())
                     .toList()) {
                 JsonNode meta = Contracts.mapper().readTree(json.toFile());
                 String jobId = meta.path("jobId").asText();
@@ -100,7 +101,8 @@ public final class SampleStore {
     }
 
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        // A unique temporary name: redelivered copies of a batch may be written concurrently.
+        Path tmp = target.resolveSibling(target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
         Files.write(tmp, bytes);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

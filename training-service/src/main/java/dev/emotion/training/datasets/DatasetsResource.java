@@ -16,9 +16,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class DatasetsResource {
 
     private final StudyCatalog studies;
+    private final DatasetStore store;
 
-    public DatasetsResource(StudyCatalog studies) {
+    public DatasetsResource(StudyCatalog studies, DatasetStore store) {
         this.studies = studies;
+        this.store = store;
     }
 
     @GET
@@ -31,7 +33,7 @@ public class DatasetsResource {
     @Path("{studyId}")
     @Operation(summary = "One study: counts per split and label, and what blocks training if anything")
     public TrainableStudy get(@PathParam("studyId") String studyId) {
-        return studies.study(studyId).map(TrainableStudy::of).orElseThrow(() -> new ApiErrors.Missing(
+        return studies.study(studyId).map(s -> TrainableStudy.of(s, store.store())).orElseThrow(() -> new ApiErrors.Missing(
                 "no study " + studyId, "ingest it first; list known studies with GET /api/v1/datasets"));
     }
 }

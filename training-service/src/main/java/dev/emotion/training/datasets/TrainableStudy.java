@@ -6,7 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A study seen from training: can it be trained on, and if not, why not. */
-public record TrainableStudy(String studyId, boolean trainable, List<String> blockers, StudySummary study) {
+public record TrainableStudy(String studyId, boolean trainable, List<String> blockers,
+                             java.util.Map<String, Integer> storedSamples, StudySummary study) {
+
+    /** With the labelled samples of completed ingest jobs now in the store, per split. */
+    public static TrainableStudy of(StudySummary s, dev.emotion.core.training.SampleStore store) {
+        java.util.Map<String, Integer> stored = new java.util.LinkedHashMap<>();
+        java.util.Set<String> jobs = new java.util.HashSet<>(s.jobIds());
+        for (Split split : Split.values()) {
+            stored.put(split.label(), store.samples(s.studyId(), split, jobs).size());
+        }
+        TrainableStudy t = of(s);
+        return new TrainableStudy(t.studyId(), t.trainable(), t.blockers(), stored, s);
+    }
 
     public static TrainableStudy of(StudySummary s) {
         List<String> blockers = new ArrayList<>();
@@ -19,6 +31,6 @@ public record TrainableStudy(String studyId, boolean trainable, List<String> blo
         if (labelled == 0) {
             blockers.add("no labelled frames (check that the labels' timestamps overlap the videos)");
         }
-        return new TrainableStudy(s.studyId(), blockers.isEmpty(), blockers, s);
+        return new TrainableStudy(s.studyId(), blockers.isEmpty(), blockers, java.util.Map.of(), s);
     }
 }

@@ -9,6 +9,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import dev.emotion.training.jobs.TrainingJobs;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -18,9 +21,24 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class ModelsResource {
 
     private final ModelCatalog models;
+    private final TrainingJobs jobs;
 
-    public ModelsResource(ModelCatalog models) {
+    public ModelsResource(ModelCatalog models, TrainingJobs jobs) {
         this.models = models;
+        this.jobs = jobs;
+    }
+
+    @GET
+    @Path("{modelId}/artifact")
+    @Produces("application/zip")
+    @Operation(summary = "The model as a zip: model.params (DJL) + model.json (architecture, task, preprocessing)")
+    public Response artifact(@PathParam("modelId") String modelId) {
+        if (!jobs.artifacts().exists(modelId)) {
+            throw new ApiErrors.Missing("no artifact for model " + modelId, "list models with GET /api/v1/models");
+        }
+        StreamingOutput body = out -> jobs.artifacts().zip(modelId, out);
+        return Response.ok(body, "application/zip")
+                .header("Content-Disposition", "attachment; filename=\"" + modelId + ".zip\"").build();
     }
 
     @GET

@@ -2,6 +2,8 @@ package dev.emotion.training.registry;
 
 import dev.emotion.core.contract.IngestCompleted;
 import dev.emotion.core.contract.ModelTrained;
+import dev.emotion.core.contract.TrainingProgress;
+import dev.emotion.core.view.TrainingCurves;
 import dev.emotion.core.view.ModelCatalog;
 import dev.emotion.core.view.StudyCatalog;
 import dev.emotion.kit.RecordIntake;
@@ -17,11 +19,20 @@ public class TrainingEventsConsumer {
     private final RecordIntake intake;
     private final ModelCatalog models;
     private final StudyCatalog studies;
+    private final TrainingCurves runs;
 
-    public TrainingEventsConsumer(RecordIntake intake, ModelCatalog models, StudyCatalog studies) {
+    public TrainingEventsConsumer(RecordIntake intake, ModelCatalog models, StudyCatalog studies,
+                                  TrainingCurves runs) {
         this.intake = intake;
         this.models = models;
         this.studies = studies;
+        this.runs = runs;
+    }
+
+    @Incoming("training-progress")
+    @Blocking
+    public void trainingProgress(ConsumerRecord<String, String> record) {
+        intake.accept(record, TrainingProgress.class, runs::apply);
     }
 
     @Incoming("models-trained")

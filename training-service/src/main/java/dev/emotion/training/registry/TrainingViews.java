@@ -16,6 +16,12 @@ public class TrainingViews {
 
     @Produces
     @Singleton
+    dev.emotion.core.view.TrainingCurves trainingCurves() {
+        return new dev.emotion.core.view.TrainingCurves();
+    }
+
+    @Produces
+    @Singleton
     StudyCatalog studyCatalog() {
         return new StudyCatalog();
     }

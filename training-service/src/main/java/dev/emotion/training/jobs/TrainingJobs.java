@@ -1,0 +1,251 @@
+package dev.emotion.training.jobs;
+
+import dev.emotion.core.contract.Architecture;
+import dev.emotion.core.contract.Contract;
+import dev.emotion.core.contract.Emotion;
+import dev.emotion.core.contract.JobState;
+import dev.emotion.core.contract.ModelTrained;
+import dev.emotion.core.contract.Split;
+import dev.emotion.core.contract.Task;
+import dev.emotion.core.contract.Topic;
+import dev.emotion.core.contract.TrainingProgress;
+import dev.emotion.core.models.EmotionNet;
+import dev.emotion.core.models.ModelSpec;
+import dev.emotion.core.training.Sample;
+import dev.emotion.core.training.Trainer;
+import dev.emotion.core.view.StudyCatalog;
+import dev.emotion.core.view.TrainingCurves;
+import dev.emotion.kit.ApiErrors;
+import dev.emotion.kit.RecordPublisher;
+import dev.emotion.training.datasets.DatasetStore;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs trainings one at a time (one per device; the rest wait in the queue), publishing a progress event per epoch,
+ * then the model on the registry topic with its artifact URL, or a failure/cancellation event that says why.
+ */
+@ApplicationScoped
+public class TrainingJobs {
+
+    private static final Logger LOG = Logger.getLogger(TrainingJobs.class);
+
+    /** Bad request: names the field and the allowed values. */
+    public static class Refused extends RuntimeException {
+        public Refused(String message) {
+            super(message);
+        }
+    }
+
+    private final RecordPublisher publisher;
+    private final DatasetStore datasets;
+    private final StudyCatalog studies;
+    private final TrainingCurves runs;
+    private final ModelArtifacts artifacts;
+    private final Path experiments;
+    private final String publicUrl;
+    private final Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "training-worker"));
+
+    public TrainingJobs(RecordPublisher publisher, DatasetStore datasets, StudyCatalog studies, TrainingCurves runs,
+                        @ConfigProperty(name = "emotion.data-dir") String dataDir,
+                        @ConfigProperty(name = "emotion.experiments-dir", defaultValue = "experiments") String exp,
+                        @ConfigProperty(name = "emotion.public-url") String publicUrl) {
+        this.publisher = publisher;
+        this.datasets = datasets;
+        this.studies = studies;
+        this.runs = runs;
+        this.artifacts = new ModelArtifacts(Path.of(dataDir).resolve("models"));
+        this.experiments = Path.of(exp);
+        this.publicUrl = publicUrl.replaceAll("/+$", "");
+    }
+
+    public ModelArtifacts artifacts() {
+        return artifacts;
+    }
+
+    public TrainingProgress submit(TrainingRequest r) {
+        if (r == null) {
+            throw new Refused("send a JSON body: {studyId, model, task, epochs?, batchSize?, learningRate?, ...}");
+        }
+        Architecture a = parse(Architecture.class, "model", r.model());
+        Task t = parse(Task.class, "task", r.task());
+        if (r.studyId() == null || studies.study(r.studyId()).isEmpty()) {
+            throw new Refused("no ingested study '" + r.studyId() + "': ingest it first (GET /api/v1/datasets lists "
+                    + "the studies this service knows)");
+        }
+        Trainer.Config c = config(a, t, r);
+        String id = "train-" + a.id() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        TrainingProgress queued = progress(id, r.studyId(), c, JobState.QUEUED, 0, 0, null, null, Map.of(), 0, 0,
+                "queued");
+        announce(queued);
+        worker.submit(() -> run(id, r.studyId(), c));
+        return queued;
+    }
+
+    public void cancel(String trainingId) {
+        TrainingProgress latest = runs.latest(trainingId).orElseThrow(() -> new ApiErrors.Missing(
+                "no training " + trainingId, "list trainings with GET /api/v1/trainings"));
+        if (latest.state().isFinal()) {
+            throw new Refused("training " + trainingId + " already ended (" + latest.state().label() + ")");
+        }
+        cancelled.put(trainingId, true);
+    }
+
+    private static Trainer.Config config(Architecture a, Task t, TrainingRequest r) {
+        Trainer.Config d = Trainer.Config.defaults(a, t);
+        Trainer.Config c = new Trainer.Config(a, t, or(r.epochs(), d.epochs()), or(r.batchSize(), d.batchSize()),
+                or(r.gradAccum(), d.gradAccum()), or(r.learningRate(), d.learningRate()),
+                or(r.weightDecay(), d.weightDecay()), d.warmupEpochs(), d.restartEpochs(), d.clipNorm(),
+                or(r.patience(), d.patience()), or(r.seed(), d.seed()), or(r.augment(), d.augment()),
+                d.classWeights(), or(r.allowRandomInit(), false));
+        if (c.epochs() < 1 || c.epochs() > 1000 || c.batchSize() < 1 || c.batchSize() > 4096 || c.gradAccum() < 1
+                || !(c.learningRate() > 0 && c.learningRate() < 1) || c.patience() < 1) {
+            throw new Refused("epochs 1..1000, batchSize 1..4096, gradAccum >= 1, learningRate in (0, 1) and "
+                    + "patience >= 1 are required; got " + r);
+        }
+        return c;
+    }
+
+    private void run(String id, String studyId, Trainer.Config c) {
+        if (cancelled.remove(id) != null) {
+            announce(progress(id, studyId, c, JobState.CANCELLED, 0, 0, null, null, Map.of(), 0, 0,
+                    "cancelled before it started"));
+            return;
+        }
+        try {
+            Set<String> completedJobs = new HashSet<>(studies.study(studyId).orElseThrow().jobIds());
+            List<Sample> train = datasets.store().samples(studyId, Split.TRAIN, completedJobs);
+            List<Sample> val = datasets.store().samples(studyId, Split.VAL, completedJobs);
+            announce(progress(id, studyId, c, JobState.RUNNING, 0, 0, null, null, Map.of(), 0, 0,
+                    train.size() + " training and " + val.size() + " validation samples"));
+            Path runDir = experiments.resolve(c.architecture().id()).resolve("checkpoints").resolve(id);
+            Trainer.Result result = new Trainer().train(c, train, val, runDir, false, new Trainer.Listener() {
+                @Override
+                public void epoch(Trainer.EpochReport e) {
+                    announce(progress(id, studyId, c, JobState.RUNNING, e.epoch(), e.step(), e.trainLoss(),
+                            e.valLoss(), e.valMetrics(), e.learningRate(), e.imagesPerSecond(), null));
+                }
+
+                @Override
+                public void batch(int epoch, int batch, int batches) {
+                    if (cancelled.remove(id) != null) {
+                        throw new java.util.concurrent.CancellationException("cancelled in epoch " + epoch);
+                    }
+                }
+            });
+            String modelId = "model-" + c.architecture().id() + "-" + UUID.randomUUID().toString().substring(0, 8);
+            Map<String, Object> config = configMap(c, studyId, train.size(), val.size());
+            Map<String, Object> description = new LinkedHashMap<>();
+            ModelSpec spec = ModelSpec.of(c.architecture());
+            description.put("modelId", modelId);
+            description.put("architecture", c.architecture().id());
+            description.put("task", c.task().id());
+            description.put("inputSize", spec.inputSize());
+            description.put("mean", spec.mean());
+            description.put("std", spec.std());
+            description.put("labels", labels(c.task()));
+            description.put("config", config);
+            description.put("valMetrics", result.bestMetrics());
+            description.put("bestEpoch", result.bestEpoch());
+            artifacts.store(modelId, result.bestCheckpoint(), description);
+            publisher.publish(Topic.MODELS_TRAINED, modelId, new ModelTrained(Contract.CURRENT_VERSION, modelId, id,
+                    studyId, c.architecture(), c.task(), config, publicUrl + "/api/v1/models/" + modelId + "/artifact",
+                    withoutScore(result.bestMetrics()), result.totalParameters(), result.trainableParameters(),
+                    Instant.now()));
+            Trainer.EpochReport last = result.history().get(result.history().size() - 1);
+            announce(progress(id, studyId, c, JobState.COMPLETED, last.epoch(), last.step(), last.trainLoss(),
+                    last.valLoss(), last.valMetrics(), last.learningRate(), last.imagesPerSecond(), "model " + modelId
+                    + " (best epoch " + result.bestEpoch() + (result.stoppedEarly() ? ", stopped early" : "") + ")"));
+        } catch (java.util.concurrent.CancellationException e) {
+            announce(progress(id, studyId, c, JobState.CANCELLED, 0, 0, null, null, Map.of(), 0, 0, e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "training %s failed", id);
+            announce(progress(id, studyId, c, JobState.FAILED, 0, 0, null, null, Map.of(), 0, 0,
+                    e.getMessage() == null ? e.toString() : e.getMessage()));
+        }
+    }
+
+    static Map<String, Object> configMap(Trainer.Config c, String studyId, int train, int val) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("studyId", studyId);
+        m.put("epochs", c.epochs());
+        m.put("batchSize", c.batchSize());
+        m.put("gradAccum", c.gradAccum());
+        m.put("learningRate", c.learningRate());
+        m.put("weightDecay", c.weightDecay());
+        m.put("warmupEpochs", c.warmupEpochs());
+        m.put("restartEpochs", c.restartEpochs());
+        m.put("clipNorm", c.clipNorm());
+        m.put("patience", c.patience());
+        m.put("seed", c.seed());
+        m.put("augment", c.augment());
+        m.put("classWeights", c.classWeights());
+        m.put("randomInitBackbone", ModelSpec.of(c.architecture()).pretrainedBackbone() && c.allowRandomInit());
+        m.put("trainSamples", train);
+        m.put("valSamples", val);
+        m.put("precision", "fp32");
+        return m;
+    }
+
+    static List<String> labels(Task t) {
+        return switch (t) {
+            case EMOTION_CLASS -> Emotion.DOMINANT_LABELS;
+            case EMOTION_MULTILABEL -> Arrays.stream(Emotion.values()).map(Emotion::label).toList();
+            case ATTENTION_REGRESSION -> List.of("attention");
+        };
+    }
+
+    private static Map<String, Double> withoutScore(Map<String, Double> m) {
+        Map<String, Double> out = new LinkedHashMap<>(m);
+        out.remove("score");
+        return out;
+    }
+
+    private TrainingProgress progress(String id, String studyId, Trainer.Config c, JobState state, int epoch,
+                                      long step, Double trainLoss, Double valLoss, Map<String, Double> metrics,
+                                      double lr, double ips, String message) {
+        return new TrainingProgress(Contract.CURRENT_VERSION, id, studyId, c.architecture(), c.task(), state, epoch,
+                c.epochs(), step, trainLoss, valLoss, metrics, lr == 0 ? null : lr, ips == 0 ? null : ips, message,
+                Instant.now());
+    }
+
+    private void announce(TrainingProgress p) {
+        runs.apply(p);
+        publisher.publish(Topic.TRAINING_PROGRESS, p.trainingId(), p);
+    }
+
+    private static <E extends Enum<E>> E parse(Class<E> type, String field, String value) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().toLowerCase(Locale.ROOT).equals(value)) {
+                return e;
+            }
+        }
+        throw new Refused(field + " '" + value + "' is not one of " + Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT)).toList());
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+
+    @PreDestroy
+    void stop() {
+        worker.shutdownNow();
+    }
+}

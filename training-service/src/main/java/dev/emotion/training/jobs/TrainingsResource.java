@@ -1,0 +1,80 @@
+package dev.emotion.training.jobs;
+
+import dev.emotion.core.contract.TrainingProgress;
+import dev.emotion.core.view.TrainingCurves;
+import dev.emotion.kit.ApiError;
+import dev.emotion.kit.ApiErrors;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class TrainingsResource {
+
+    private final TrainingJobs jobs;
+    private final TrainingCurves runs;
+
+    public TrainingsResource(TrainingJobs jobs, TrainingCurves runs) {
+        this.jobs = jobs;
+        this.runs = runs;
+    }
+
+    @POST
+    @Path("trainings")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Blocking
+    @Operation(summary = "Queue a training {studyId, model, task, epochs?, batchSize?, gradAccum?, learningRate?, "
+            + "weightDecay?, patience?, seed?, augment?, allowRandomInit?}; 202 with the queued event")
+    public Response submit(TrainingRequest request) {
+        return Response.accepted(jobs.submit(request)).build();
+    }
+
+    @GET
+    @Path("trainings")
+    @Operation(summary = "Every training run with its latest progress event")
+    public Map<String, TrainingProgress> list() {
+        return runs.latestPerRun();
+    }
+
+    @GET
+    @Path("trainings/{id}")
+    @Operation(summary = "A run's latest state: epoch, losses, validation metrics, learning rate, images/s")
+    public TrainingProgress get(@PathParam("id") String id) {
+        return runs.latest(id).orElseThrow(() -> new ApiErrors.Missing("no training " + id,
+                "list trainings with GET /api/v1/trainings"));
+    }
+
+    @GET
+    @Path("trainings/{id}/curve")
+    @Operation(summary = "A run's events in epoch order (training curves)")
+    public List<TrainingProgress> curve(@PathParam("id") String id) {
+        get(id);
+        return runs.curve(id);
+    }
+
+    @DELETE
+    @Path("trainings/{id}")
+    @Operation(summary = "Cancel a queued or running training (stops at the next batch)")
+    public Response cancel(@PathParam("id") String id) {
+        jobs.cancel(id);
+        return Response.accepted(Map.of("trainingId", id, "cancelling", true)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response refused(TrainingJobs.Refused e) {
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError("invalid training request", e.getMessage())).build();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.emotion.training;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emotion.core.contract.Contract;
+import dev.emotion.core.contract.Contracts;
+import dev.emotion.core.contract.IngestCompleted;
+import dev.emotion.core.contract.ModelTrained;
+import dev.emotion.core.contract.Split;
+import dev.emotion.core.contract.Topic;
+import dev.emotion.core.faces.FaceDetector;
+import dev.emotion.core.faces.FaceDetectors;
+import dev.emotion.core.faces.FacePipeline;
+import dev.emotion.core.ingest.IngestOptions;
+import dev.emotion.core.ingest.ParticipantSplits;
+import dev.emotion.core.ingest.VideoIngest;
+import dev.emotion.core.synth.SyntheticStudy;
+import dev.emotion.testkit.KafkaProbe;
+import dev.emotion.testkit.RealKafkaBroker;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Generated crops through the real broker into the store, a real training run, the model on the registry topic. */
+@QuarkusTest
+@WithTestResource(RealKafkaBroker.class)
+class TrainingServiceTest {
+
+    private static final KafkaProbe KAFKA = new KafkaProbe();
+    private static final String STUDY = "train-study-" + UUID.randomUUID();
+    private static final String JOB = "job-" + UUID.randomUUID();
+    private static final Map<Split, Long> LABELLED = new java.util.EnumMap<>(Split.class);
+
+    @BeforeAll
+    static void publishAStudy() throws IOException {
+        Path dir = Path.of("target/test-data/gen-" + UUID.randomUUID());
+        SyntheticStudy.Spec spec = new SyntheticStudy.Spec("t", 5, 10, 320, 240, 30, 9);
+        List<SyntheticStudy.Participant> ps = SyntheticStudy.generate(spec, dir, n -> { });
+        Map<String, Split> splits = ParticipantSplits.assign(ps.stream().map(SyntheticStudy.Participant::participantId)
+                .toList(), 42, 3, 1, 1);
+        IngestOptions options = new IngestOptions(new FacePipeline.Options(5, 96, 1.4, 85),
+                IngestOptions.DEFAULT.alignment(), IngestOptions.DEFAULT.toleranceMs(), IngestOptions.DEFAULT.policy(),
+                IngestOptions.DEFAULT.maxFramesPerBatch(), IngestOptions.DEFAULT.maxBatchBytes());
+        List<IngestCompleted.ParticipantCounts> counts = new ArrayList<>();
+        Map<String, Long> labels = new TreeMap<>();
+        try (FaceDetector detector = FaceDetectors.open(FaceDetectors.defaultModelPath(), 0.5f, 20)) {
+            for (SyntheticStudy.Participant p : ps) {
+                VideoIngest.Outcome out = new VideoIngest(detector, options).run(STUDY, p.participantId(), JOB,
+                        splits.get(p.participantId()), p.video(), p.labels(), b -> {
+                            KAFKA.send(Topic.INGEST_FRAMES.topicName(), b.key(), Contracts.toJson(b));
+                            KAFKA.send(Topic.INGEST_FRAMES.topicName(), b.key(), Contracts.toJson(b)); // redelivery
+                        }, x -> { });
+                counts.add(out.counts());
+                LABELLED.merge(out.counts().split(), out.counts().labelled(), Long::sum);
+                out.labelCounts().forEach((k, v) -> labels.merge(k, v, Long::sum));
+            }
+        }
+        KAFKA.send(Topic.INGEST_COMPLETED.topicName(), STUDY, Contracts.toJson(new IngestCompleted(
+                Contract.CURRENT_VERSION, STUDY, JOB, counts, labels, "imotions",
+                new IngestCompleted.Detector("mediapipe-full-range", false, null), 5.0, Instant.now())));
+    }
+
+    @AfterAll
+    static void close() {
+        KAFKA.close();
+    }
+
+    @Test
+    void trainsACnnOnTheStoredStudyAndRegistersTheModel() throws IOException {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/datasets/" + STUDY).then()
+                .statusCode(200).body("trainable", equalTo(true)).body("storedSamples.train", equalTo(
+                        (int) labelled(Split.TRAIN))));
+        String id = given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
+                .body(Map.of("studyId", STUDY, "model", "cnn_simple", "task", "emotion_class", "epochs", 2,
+                        "batchSize", 16))
+                .post("/api/v1/trainings").then().statusCode(202).body("state", equalTo("queued"))
+                .extract().path("trainingId");
+        await().atMost(Duration.ofSeconds(240)).untilAsserted(() -> given().get("/api/v1/trainings/" + id).then()
+                .statusCode(200).body("state", equalTo("completed")));
+        given().get("/api/v1/trainings/" + id + "/curve").then().statusCode(200).body("epoch", hasItems(1, 2));
+
+        ModelTrained model = Contracts.parse(KAFKA.await(Topic.MODELS_TRAINED.topicName(),
+                r -> r.value().contains(id), Duration.ofSeconds(30)).value(), ModelTrained.class);
+        assertEquals(STUDY, model.studyId());
+        assertTrue(model.valMetrics().containsKey("macro_f1"));
+        assertEquals(model.totalParameters(), model.trainableParameters());
+        assertTrue(model.artifactUrl().endsWith("/api/v1/models/" + model.modelId() + "/artifact"));
+
+        byte[] zip = given().get("/api/v1/models/" + model.modelId() + "/artifact").then().statusCode(200)
+                .contentType("application/zip").extract().asByteArray();
+        Set<String> entries = new HashSet<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                entries.add(e.getName());
+            }
+        }
+        assertEquals(Set.of("model.params", "model.json"), entries);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/models/" + model.modelId())
+                .then().statusCode(200).body("trainingId", equalTo(id)));
+    }
+
+    @Test
+    void badRequestsAndPretrainedWithoutWeightsAreRefusedWithTheReason() {
+        given().header("X-API-Key", "test-secret").contentType(ContentType.JSON).body(Map.of("studyId", STUDY, "model", "vgg", "task", "emotion_class"))
+                .post("/api/v1/trainings").then().statusCode(400)
+                .body("detail", containsString("model 'vgg' is not one of [cnn_simple, vit_scratch"));
+        given().header("X-API-Key", "test-secret").contentType(ContentType.JSON).body(Map.of("studyId", "nope", "model", "cnn_simple",
+                "task", "emotion_class")).post("/api/v1/trainings").then().statusCode(400)
+                .body("detail", containsString("no ingested study 'nope'"));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/datasets/" + STUDY).then()
+                .statusCode(200));
+        String id = given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
+                .body(Map.of("studyId", STUDY, "model", "vit_pretrained", "task", "emotion_class"))
+                .post("/api/v1/trainings").then().statusCode(202).extract().path("trainingId");
+        await().atMost(Duration.ofSeconds(240)).untilAsserted(() -> given().get("/api/v1/trainings/" + id).then()
+                .statusCode(200).body("state", equalTo("failed"))
+                .body("message", containsString("no pretrained backbone weights were loaded")));
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    private static long labelled(Split split) {
+        return LABELLED.getOrDefault(split, 0L);
+    }
+}
