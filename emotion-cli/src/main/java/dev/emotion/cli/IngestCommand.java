@@ -31,7 +31,8 @@ final class IngestCommand {
     static final String HELP = """
             Usage: ./emotion ingest --study S --participant P --video V [--labels L] [--split train|val|test]
                    ./emotion ingest --study S --study-dir D [--seed 42]
-            Options: --url http://localhost:8081 (ingest-service), --api-key K (or EMOTION_API_KEY)
+            Options: --max-fps 30 (sampling cap), --url http://localhost:8081 (ingest-service),
+                     --api-key K (or EMOTION_API_KEY)
             A study folder holds videos and CSVs matched by name (p01.mp4 + p01.csv).""";
 
     private static final Set<String> VIDEO = Set.of("mp4", "avi", "mov", "mkv", "webm", "m4v");
@@ -39,19 +40,21 @@ final class IngestCommand {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String url;
     private final String apiKey;
+    private final double maxFps;
 
-    private IngestCommand(String url, String apiKey) {
+    private IngestCommand(String url, String apiKey, double maxFps) {
         this.url = url.replaceAll("/+$", "");
         this.apiKey = apiKey;
+        this.maxFps = maxFps;
     }
 
     static int run(List<String> argv) throws Exception {
         Args a = new Args("ingest", argv, Set.of("study", "participant", "video", "labels", "split", "study-dir",
-                "seed", "url", "api-key"), Set.of());
+                "seed", "url", "api-key", "max-fps"), Set.of());
         String study = a.required("study");
         IngestCommand c = new IngestCommand(a.get("url", System.getenv().getOrDefault("INGEST_URL",
                 "http://localhost:" + System.getenv().getOrDefault("INGEST_PORT", "8081"))),
-                a.get("api-key", System.getenv("EMOTION_API_KEY")));
+                a.get("api-key", System.getenv("EMOTION_API_KEY")), a.number("max-fps", 30));
         List<String[]> jobs = new ArrayList<>(); // participant, video, labels, split
         if (a.has("study-dir")) {
             Path dir = Path.of(a.required("study-dir"));
@@ -113,14 +116,15 @@ final class IngestCommand {
             throws IOException, InterruptedException {
         long expected;
         try (VideoReader r = VideoReader.open(video)) {
-            double fps = r.info().fps() > 0 ? Math.min(30, r.info().fps()) : 30;
+            double fps = r.info().fps() > 0 ? Math.min(maxFps, r.info().fps()) : maxFps;
             expected = Math.max(1, Math.round(r.info().durationMs() / 1000.0 * fps));
         } catch (VideoException e) {
             System.err.println("ingest: " + e.getMessage());
             return false;
         }
         Multipart body = new Multipart().field("studyId", study).field("participantId", participant)
-                .field("split", split).file("video", video, "application/octet-stream")
+                .field("split", split).field("maxFps", Double.toString(maxFps))
+                .file("video", video, "application/octet-stream")
                 .file("labels", labels, "text/csv");
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url + "/api/v1/ingest/jobs"))
                 .header("Content-Type", body.contentType()).POST(body.body()).timeout(Duration.ofMinutes(10));

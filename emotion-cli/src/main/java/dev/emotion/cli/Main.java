@@ -15,7 +15,7 @@ public final class Main {
 
     static int run(String[] argv) {
         if (argv.length == 0) {
-            System.err.println("commands: synth, ingest (prepare_data)");
+            System.err.println("commands: synth, ingest (prepare_data), train (train_model), bench-ingest");
             return 2;
         }
         List<String> rest = Arrays.asList(argv).subList(1, argv.length);
@@ -25,6 +25,7 @@ public final class Main {
                     case "synth" -> SynthCommand.HELP;
                     case "ingest", "prepare_data" -> IngestCommand.HELP;
                     case "bench-ingest" -> BenchIngest.HELP;
+                    case "train", "train_model" -> TrainCommand.HELP;
                     default -> "unknown command " + argv[0];
                 });
                 return 0;
@@ -33,7 +34,8 @@ public final class Main {
                 case "synth" -> SynthCommand.run(rest);
                 case "ingest", "prepare_data" -> IngestCommand.run(rest);
                 case "bench-ingest" -> BenchIngest.run(rest);
-                default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest)");
+                case "train", "train_model" -> TrainCommand.run(rest);
+                default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest, train, bench-ingest)");
             };
         } catch (UsageException e) {
             System.err.println(e.getMessage());

@@ -36,9 +36,12 @@ final class ProgressBar {
         double seconds = Math.max(1e-3, (now - started) / 1e9);
         int width = 30;
         int filled = (int) Math.min(width, done * width / total);
-        String line = String.format(Locale.ROOT, "%-14s [%s%s] %3d%% %d/%d %s %.0f %s/s%s", label,
+        double rate = done / seconds;
+        String speed = rate >= 10 ? String.format(Locale.ROOT, "%.0f %s/s", rate, unit)
+                : String.format(Locale.ROOT, "%.0f s/%s", rate > 0 ? 1 / rate : 0, unit.replaceAll("s$", ""));
+        String line = String.format(Locale.ROOT, "%-14s [%s%s] %3d%% %d/%d %s %s%s", label,
                 "#".repeat(filled), ".".repeat(width - filled), Math.min(100, done * 100 / total), done, total, unit,
-                done / seconds, unit, note == null ? "" : "  " + note);
+                speed, note == null ? "" : "  " + note);
         if (terminal) {
             out.print("\r" + line);
         } else {

@@ -34,21 +34,31 @@ public final class AdamW {
         return step;
     }
 
+    /**
+     * One update of every parameter from its gradient, then zeroes the gradient. Temporaries are closed at once:
+     * results of NDArray operations belong to the operand's manager, here the long-lived parameter manager.
+     */
     public void update(float lr) {
         step++;
         float c1 = (float) (1 - Math.pow(beta1, step));
         float c2 = (float) (1 - Math.pow(beta2, step));
         for (int i = 0; i < params.size(); i++) {
             NDArray p = params.get(i);
-            NDArray g = p.getGradient();
-            m.get(i).muli(beta1).addi(g.mul(1 - beta1));
-            v.get(i).muli(beta2).addi(g.square().muli(1 - beta2));
-            NDArray update = m.get(i).div(c1).divi(v.get(i).div(c2).sqrt().addi(eps));
-            if (weightDecay > 0 && p.getShape().dimension() > 1) { // no decay on biases and norms
-                update.addi(p.mul(weightDecay));
+            try (NDArray g = p.getGradient(); NDArray gm = g.mul(1 - beta1); NDArray g2 = g.square()) {
+                m.get(i).muli(beta1).addi(gm);
+                v.get(i).muli(beta2).addi(g2.muli(1 - beta2));
+                try (NDArray update = m.get(i).div(c1); NDArray vhat = v.get(i).div(c2);
+                     NDArray denom = vhat.sqrt()) {
+                    update.divi(denom.addi(eps));
+                    if (weightDecay > 0 && p.getShape().dimension() > 1) { // no decay on biases and norms
+                        try (NDArray decay = p.mul(weightDecay)) {
+                            update.addi(decay);
+                        }
+                    }
+                    p.subi(update.muli(lr));
+                }
+                g.subi(g);
             }
-            p.subi(update.muli(lr));
-            g.subi(g);
         }
     }
 

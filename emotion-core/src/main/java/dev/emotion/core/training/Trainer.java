@@ -331,13 +331,17 @@ public final class Trainer {
         }
         double total = 0;
         for (NDArray p : params) {
-            total += p.getGradient().square().sum().getFloat();
+            try (NDArray g = p.getGradient(); NDArray sq = g.square(); NDArray sum = sq.sum()) {
+                total += sum.getFloat();
+            }
         }
         double norm = Math.sqrt(total);
         if (norm > maxNorm) {
             float scale = (float) (maxNorm / (norm + 1e-6));
             for (NDArray p : params) {
-                p.getGradient().muli(scale);
+                try (NDArray g = p.getGradient()) {
+                    g.muli(scale);
+                }
             }
         }
     }

@@ -79,8 +79,8 @@ public class IngestJobs {
     }
 
     public IngestProgress submitUploaded(String jobId, String studyId, String participantId, Path video, Path labels,
-                                         String split) {
-        return enqueue(planner.uploaded(jobId, studyId, participantId, video, labels, split));
+                                         String split, Double maxFps) {
+        return enqueue(planner.uploaded(jobId, studyId, participantId, video, labels, split, maxFps));
     }
 
     private IngestProgress enqueue(JobPlan plan) {

@@ -56,7 +56,8 @@ public class IngestJobsResource {
     @Blocking
     @Operation(summary = "Ingest an uploaded video (+ labels CSV) of one participant; 202 with the queued job")
     public Response upload(@RestForm String studyId, @RestForm String participantId, @RestForm String split,
-                           @RestForm("video") FileUpload video, @RestForm("labels") FileUpload labels) {
+                           @RestForm Double maxFps, @RestForm("video") FileUpload video,
+                           @RestForm("labels") FileUpload labels) {
         if (video == null) {
             throw new BadRequest("multipart field 'video' (the video file) is required");
         }
@@ -71,7 +72,8 @@ public class IngestJobsResource {
                 l = dir.resolve(safeName(labels.fileName(), "labels.csv"));
                 Files.copy(labels.uploadedFile(), l, StandardCopyOption.REPLACE_EXISTING);
             }
-            return Response.accepted(runner.submitUploaded(jobId, studyId, participantId, v, l, split)).build();
+            return Response.accepted(runner.submitUploaded(jobId, studyId, participantId, v, l, split, maxFps))
+                    .build();
         } catch (IOException e) {
             throw new IllegalStateException("could not store the upload in " + dir + ": " + e.getMessage(), e);
         }

@@ -31,10 +31,7 @@ final class JobPlanner {
 
     JobPlan plan(String jobId, IngestJobRequest r) {
         String studyId = id("studyId", r.studyId());
-        double maxFps = r.maxFps() == null ? 30 : r.maxFps();
-        if (!(maxFps > 0 && maxFps <= 240)) {
-            throw new BadRequest("maxFps " + r.maxFps() + " is outside (0, 240]");
-        }
+        double maxFps = fps(r.maxFps());
         long seed = r.seed() == null ? DEFAULT_SEED : r.seed();
         if (r.studyDir() != null) {
             if (r.video() != null || r.participantId() != null) {
@@ -50,10 +47,19 @@ final class JobPlanner {
     }
 
     /** A single participant whose files were uploaded (already inside the data directory). */
-    JobPlan uploaded(String jobId, String studyId, String participantId, Path video, Path labels, String split) {
+    JobPlan uploaded(String jobId, String studyId, String participantId, Path video, Path labels, String split,
+                     Double maxFps) {
         String participant = id("participantId", participantId);
         return new JobPlan(jobId, id("studyId", studyId), List.of(item(participant, video, labels,
-                split(split, participant, DEFAULT_SEED))), 30);
+                split(split, participant, DEFAULT_SEED))), fps(maxFps));
+    }
+
+    private static double fps(Double requested) {
+        double maxFps = requested == null ? 30 : requested;
+        if (!(maxFps > 0 && maxFps <= 240)) {
+            throw new BadRequest("maxFps " + requested + " is outside (0, 240]");
+        }
+        return maxFps;
     }
 
     private List<JobPlan.Item> studyDir(Path dir, long seed) {

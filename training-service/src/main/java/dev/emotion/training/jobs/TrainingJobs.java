@@ -91,10 +91,20 @@ public class TrainingJobs {
         }
         Trainer.Config c = config(a, t, r);
         String id = "train-" + a.id() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Path resumeFrom = null;
+        if (r.resume() != null) {
+            resumeFrom = runDir(a, r.resume());
+            if (!r.resume().matches("[A-Za-z0-9._-]+") || !java.nio.file.Files.isRegularFile(
+                    resumeFrom.resolve("last.json"))) {
+                throw new Refused("resume: no checkpoint of training '" + r.resume() + "' for " + a.id() + " under "
+                        + experiments.resolve(a.id()).resolve("checkpoints"));
+            }
+        }
         TrainingProgress queued = progress(id, r.studyId(), c, JobState.QUEUED, 0, 0, null, null, Map.of(), 0, 0,
                 "queued");
         announce(queued);
-        worker.submit(() -> run(id, r.studyId(), c));
+        Path from = resumeFrom;
+        worker.submit(() -> run(id, r.studyId(), c, from));
         return queued;
     }
 
@@ -122,7 +132,11 @@ public class TrainingJobs {
         return c;
     }
 
-    private void run(String id, String studyId, Trainer.Config c) {
+    private Path runDir(Architecture a, String trainingId) {
+        return experiments.resolve(a.id()).resolve("checkpoints").resolve(trainingId);
+    }
+
+    private void run(String id, String studyId, Trainer.Config c, Path resumeFrom) {
         if (cancelled.remove(id) != null) {
             announce(progress(id, studyId, c, JobState.CANCELLED, 0, 0, null, null, Map.of(), 0, 0,
                     "cancelled before it started"));
@@ -134,8 +148,12 @@ public class TrainingJobs {
             List<Sample> val = datasets.store().samples(studyId, Split.VAL, completedJobs);
             announce(progress(id, studyId, c, JobState.RUNNING, 0, 0, null, null, Map.of(), 0, 0,
                     train.size() + " training and " + val.size() + " validation samples"));
-            Path runDir = experiments.resolve(c.architecture().id()).resolve("checkpoints").resolve(id);
-            Trainer.Result result = new Trainer().train(c, train, val, runDir, false, new Trainer.Listener() {
+            Path runDir = runDir(c.architecture(), id);
+            if (resumeFrom != null) {
+                copyCheckpoint(resumeFrom, runDir);
+            }
+            Trainer.Result result = new Trainer().train(c, train, val, runDir, resumeFrom != null,
+                    new Trainer.Listener() {
                 @Override
                 public void epoch(Trainer.EpochReport e) {
                     announce(progress(id, studyId, c, JobState.RUNNING, e.epoch(), e.step(), e.trainLoss(),
@@ -178,6 +196,20 @@ public class TrainingJobs {
             LOG.errorf(e, "training %s failed", id);
             announce(progress(id, studyId, c, JobState.FAILED, 0, 0, null, null, Map.of(), 0, 0,
                     e.getMessage() == null ? e.toString() : e.getMessage()));
+        }
+    }
+
+    private static void copyCheckpoint(Path from, Path to) {
+        try {
+            java.nio.file.Files.createDirectories(to);
+            try (var files = java.nio.file.Files.list(from)) {
+                for (Path f : files.toList()) {
+                    java.nio.file.Files.copy(f, to.resolve(f.getFileName()),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot copy checkpoint " + from + ": " + e.getMessage(), e);
         }
     }
 

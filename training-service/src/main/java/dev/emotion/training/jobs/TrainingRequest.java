@@ -2,9 +2,11 @@ package dev.emotion.training.jobs;
 
 /**
  * {@code POST /api/v1/trainings}: what to train on what. Only {@code studyId}, {@code model} and {@code task} are
- * required; the rest default to the architecture's spec (see README).
+ * required; the rest default to the architecture's spec (see README). {@code resume} names an earlier training of
+ * the same model whose last checkpoint the run continues from (same hyper-parameters give the same result as an
+ * uninterrupted run).
  */
 public record TrainingRequest(String studyId, String model, String task, Integer epochs, Integer batchSize,
                               Integer gradAccum, Float learningRate, Float weightDecay, Integer patience, Long seed,
-                              Boolean augment, Boolean allowRandomInit) {
+                              Boolean augment, Boolean allowRandomInit, String resume) {
 }
