@@ -26,6 +26,7 @@ public final class Main {
                     case "ingest", "prepare_data" -> IngestCommand.HELP;
                     case "bench-ingest" -> BenchIngest.HELP;
                     case "train", "train_model" -> TrainCommand.HELP;
+                    case "bench-train" -> BenchTrain.HELP;
                     default -> "unknown command " + argv[0];
                 });
                 return 0;
@@ -35,6 +36,7 @@ public final class Main {
                 case "ingest", "prepare_data" -> IngestCommand.run(rest);
                 case "bench-ingest" -> BenchIngest.run(rest);
                 case "train", "train_model" -> TrainCommand.run(rest);
+                case "bench-train" -> BenchTrain.run(rest);
                 default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest, train, bench-ingest)");
             };
         } catch (UsageException e) {

@@ -76,8 +76,12 @@ public final class VisionTransformer extends AbstractBlock {
         long b = img.getShape().get(0);
         NDArray x = patchEmbed.forward(ps, new NDList(img), training).singletonOrThrow(); // (B, dim, h, w)
         x = x.reshape(b, dim, -1).transpose(0, 2, 1); // (B, h*w, dim)
+        // Results belong to their first operand's manager: keep everything derived from the parameters in the
+        // input's (per-call) manager, or every forward would leak its activations into the model's.
         NDArray cls = ps.getValue(clsToken, img.getDevice(), training).broadcast(b, 1, dim);
-        x = NDArrays.concat(new NDList(cls, x), 1).add(ps.getValue(posEmbed, img.getDevice(), training));
+        cls.attach(img.getManager());
+        x = NDArrays.concat(new NDList(cls, x), 1);
+        x = x.add(ps.getValue(posEmbed, img.getDevice(), training));
         NDList out = new NDList();
         out.add(null);
         for (TransformerBlock block : blocks) {
