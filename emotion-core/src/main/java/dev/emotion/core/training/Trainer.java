@@ -256,7 +256,10 @@ public final class Trainer {
         return samples.stream().filter(s -> !Float.isNaN(s.attention())).toList();
     }
 
-    /** Inverse class frequency, mean 1 over the classes present; absent classes get 1. */
+    /**
+     * Square root of the inverse class frequency, normalised over the classes present (absent classes get 1): full
+     * inverse frequency lets a handful of rare frames dominate the loss and the model predicts the rare class.
+     */
     static float[] classWeights(List<Sample> samples) {
         int classes = EmotionNet.outputs(Task.EMOTION_CLASS);
         long[] counts = new long[classes];
@@ -267,7 +270,7 @@ public final class Trainer {
         }
         float[] w = new float[classes];
         for (int k = 0; k < classes; k++) {
-            w[k] = counts[k] == 0 ? 1f : (float) samples.size() / (present * counts[k]);
+            w[k] = counts[k] == 0 ? 1f : (float) Math.sqrt((double) samples.size() / (present * counts[k]));
         }
         return w;
     }

@@ -36,7 +36,7 @@ class TrainerTest {
 
     @BeforeAll
     static void data() throws IOException {
-        store = TrainingFixtures.study(dir, 5, 20, 8);
+        store = TrainingFixtures.study(dir, 5, 40, 6);
         train = store.samples("fixture", Split.TRAIN, null);
         val = store.samples("fixture", Split.VAL, null);
         System.out.printf("fixture: %d train, %d val samples%n", train.size(), val.size());
@@ -44,7 +44,7 @@ class TrainerTest {
 
     @Test
     void aSmallRealRunBeatsChanceOnAHeldOutParticipant() {
-        Trainer.Config c = Trainer.Config.defaults(Architecture.CNN_SIMPLE, Task.EMOTION_CLASS).withEpochs(6);
+        Trainer.Config c = Trainer.Config.defaults(Architecture.CNN_SIMPLE, Task.EMOTION_CLASS).withEpochs(8);
         List<Trainer.EpochReport> seen = new ArrayList<>();
         Trainer.Result r = new Trainer().train(c, train, val, dir.resolve("run-cnn"), false, seen::add);
         r.history().forEach(h -> System.out.printf("epoch %d loss %.3f val %.3f %s lr %.5f %.0f img/s%n", h.epoch(),
