@@ -101,6 +101,11 @@ class TrainingServiceTest {
         await().atMost(Duration.ofSeconds(240)).untilAsserted(() -> given().get("/api/v1/trainings/" + id).then()
                 .statusCode(200).body("state", equalTo("completed")));
         given().get("/api/v1/trainings/" + id + "/curve").then().statusCode(200).body("epoch", hasItems(1, 2));
+        Path experiments = Path.of("target/test-experiments/cnn_simple");
+        assertTrue(java.nio.file.Files.size(experiments.resolve("visualizations/" + id + "-loss.png")) > 1000);
+        assertTrue(java.nio.file.Files.size(experiments.resolve("visualizations/" + id + "-metrics.png")) > 1000);
+        assertEquals(2, java.nio.file.Files.readAllLines(experiments.resolve("logs/" + id + ".jsonl")).size());
+        assertTrue(java.nio.file.Files.isRegularFile(experiments.resolve("checkpoints/" + id + "/best.params")));
 
         ModelTrained model = Contracts.parse(KAFKA.await(Topic.MODELS_TRAINED.topicName(),
                 r -> r.value().contains(id), Duration.ofSeconds(30)).value(), ModelTrained.class);

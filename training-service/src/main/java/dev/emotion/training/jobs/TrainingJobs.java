@@ -11,6 +11,7 @@ import dev.emotion.core.contract.Topic;
 import dev.emotion.core.contract.TrainingProgress;
 import dev.emotion.core.models.EmotionNet;
 import dev.emotion.core.models.ModelSpec;
+import dev.emotion.core.training.CurvesChart;
 import dev.emotion.core.training.Sample;
 import dev.emotion.core.training.Trainer;
 import dev.emotion.core.view.StudyCatalog;
@@ -156,6 +157,7 @@ public class TrainingJobs {
                     new Trainer.Listener() {
                 @Override
                 public void epoch(Trainer.EpochReport e) {
+                    log(c.architecture(), id, e);
                     announce(progress(id, studyId, c, JobState.RUNNING, e.epoch(), e.step(), e.trainLoss(),
                             e.valLoss(), e.valMetrics(), e.learningRate(), e.imagesPerSecond(), null));
                 }
@@ -168,6 +170,12 @@ public class TrainingJobs {
                 }
             });
             String modelId = "model-" + c.architecture().id() + "-" + UUID.randomUUID().toString().substring(0, 8);
+            try {
+                CurvesChart.write(experiments.resolve(c.architecture().id()).resolve("visualizations"), id,
+                        c.architecture().id() + " / " + c.task().id(), result.history());
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warnf("training %s: could not draw its curves: %s", id, e.getMessage());
+            }
             Map<String, Object> config = configMap(c, studyId, train.size(), val.size());
             Map<String, Object> description = new LinkedHashMap<>();
             ModelSpec spec = ModelSpec.of(c.architecture());
@@ -196,6 +204,18 @@ public class TrainingJobs {
             LOG.errorf(e, "training %s failed", id);
             announce(progress(id, studyId, c, JobState.FAILED, 0, 0, null, null, Map.of(), 0, 0,
                     e.getMessage() == null ? e.toString() : e.getMessage()));
+        }
+    }
+
+    /** One JSON line per epoch in experiments/<model>/logs/<trainingId>.jsonl (seed layout). */
+    private void log(Architecture a, String id, Trainer.EpochReport e) {
+        Path file = experiments.resolve(a.id()).resolve("logs").resolve(id + ".jsonl");
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.writeString(file, dev.emotion.core.contract.Contracts.mapper().writeValueAsString(e)
+                    + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException ex) {
+            LOG.warnf("training %s: could not write its log %s: %s", id, file, ex.getMessage());
         }
     }
 
