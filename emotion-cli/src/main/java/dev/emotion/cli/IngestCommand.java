@@ -1,19 +1,13 @@
 package dev.emotion.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.emotion.core.contract.Contracts;
 import dev.emotion.core.contract.Split;
 import dev.emotion.core.ingest.ParticipantSplits;
 import dev.emotion.core.video.VideoException;
 import dev.emotion.core.video.VideoReader;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,14 +31,11 @@ final class IngestCommand {
 
     private static final Set<String> VIDEO = Set.of("mp4", "avi", "mov", "mkv", "webm", "m4v");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final String url;
-    private final String apiKey;
+    private final ServiceClient service;
     private final double maxFps;
 
     private IngestCommand(String url, String apiKey, double maxFps) {
-        this.url = url.replaceAll("/+$", "");
-        this.apiKey = apiKey;
+        this.service = new ServiceClient("ingest", "ingest-service", url, apiKey);
         this.maxFps = maxFps;
     }
 
@@ -126,30 +117,15 @@ final class IngestCommand {
                 .field("split", split).field("maxFps", Double.toString(maxFps))
                 .file("video", video, "application/octet-stream")
                 .file("labels", labels, "text/csv");
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url + "/api/v1/ingest/jobs"))
-                .header("Content-Type", body.contentType()).POST(body.body()).timeout(Duration.ofMinutes(10));
-        if (apiKey != null && !apiKey.isBlank()) {
-            req.header("X-API-Key", apiKey);
-        }
-        HttpResponse<String> resp;
-        try {
-            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.net.ConnectException e) {
-            throw new UsageException("ingest: ingest-service does not answer at " + url
-                    + " (start the services with ./emotion up)");
-        }
-        JsonNode json = Contracts.mapper().readTree(resp.body());
-        if (resp.statusCode() != 202) {
-            System.err.println("ingest: " + participant + ": HTTP " + resp.statusCode() + ": "
-                    + json.path("detail").asText(resp.body()));
+        JsonNode json = service.submit("/api/v1/ingest/jobs", body.contentType(), body.body(), participant);
+        if (json == null) {
             return false;
         }
         String jobId = json.path("jobId").asText();
         ProgressBar bar = new ProgressBar(participant, expected, "frames");
         while (true) {
             Thread.sleep(500);
-            JsonNode job = Contracts.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create(url
-                    + "/api/v1/ingest/jobs/" + jobId)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode job = service.get("/api/v1/ingest/jobs/" + jobId);
             String state = job.path("state").asText();
             long frames = job.path("framesDecoded").asLong();
             String note = job.path("faces").asLong() + " faces, " + job.path("labelled").asLong() + " labelled";

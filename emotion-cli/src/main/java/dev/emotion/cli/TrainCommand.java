@@ -3,11 +3,7 @@ package dev.emotion.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.emotion.core.contract.Contracts;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -56,23 +52,10 @@ final class TrainCommand {
         }
         body.put("allowRandomInit", a.flag("allow-random-init"));
         body.put("augment", !a.flag("no-augment"));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url + "/api/v1/trainings"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-        if (apiKey != null && !apiKey.isBlank()) {
-            req.header("X-API-Key", apiKey);
-        }
-        HttpResponse<String> resp;
-        try {
-            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.net.ConnectException e) {
-            throw new UsageException("train: training-service does not answer at " + url
-                    + " (start the services with ./emotion up)");
-        }
-        JsonNode queued = Contracts.mapper().readTree(resp.body());
-        if (resp.statusCode() != 202) {
-            System.err.println("train: HTTP " + resp.statusCode() + ": " + queued.path("detail").asText(resp.body()));
+        ServiceClient service = new ServiceClient("train", "training-service", url, apiKey);
+        JsonNode queued = service.submit("/api/v1/trainings", "application/json",
+                HttpRequest.BodyPublishers.ofString(body.toString()), body.get("model").asText());
+        if (queued == null) {
             return 1;
         }
         String id = queued.path("trainingId").asText();
@@ -83,8 +66,7 @@ final class TrainCommand {
         int shown = -1;
         while (true) {
             Thread.sleep(1000);
-            JsonNode p = Contracts.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create(url
-                    + "/api/v1/trainings/" + id)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode p = service.get("/api/v1/trainings/" + id);
             String state = p.path("state").asText();
             int epoch = p.path("epoch").asInt();
             if (state.equals("completed")) {
