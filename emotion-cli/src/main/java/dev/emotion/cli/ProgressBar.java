@@ -50,7 +50,7 @@ final class ProgressBar {
     }
 
     synchronized void finish(long done, String note) {
-        if (terminal || done != lastShown || note != null) {
+        if (terminal || done != lastShown) {
             lastDecile = -1;
             lastDraw = 0;
             update(done, note);
