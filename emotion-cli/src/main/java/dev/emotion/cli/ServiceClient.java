@@ -43,6 +43,23 @@ final class ServiceClient {
         return json;
     }
 
+    /** POSTs an empty body to an endpoint that answers 200 at once; returns the JSON, or null after printing why. */
+    JsonNode call(String path, String what) throws IOException, InterruptedException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url + path))
+                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofMinutes(30));
+        if (apiKey != null && !apiKey.isBlank()) {
+            req.header("X-API-Key", apiKey);
+        }
+        HttpResponse<String> resp = send(req.build());
+        JsonNode json = Contracts.mapper().readTree(resp.body());
+        if (resp.statusCode() != 200) {
+            System.err.println(command + ": " + what + ": HTTP " + resp.statusCode() + ": "
+                    + json.path("detail").asText(resp.body()));
+            return null;
+        }
+        return json;
+    }
+
     JsonNode get(String path) throws IOException, InterruptedException {
         return Contracts.mapper().readTree(send(HttpRequest.newBuilder(URI.create(url + path)).GET().build()).body());
     }

@@ -16,6 +16,7 @@ final class TrainCommand {
                                    [--task emotion_class|emotion_multilabel|attention_regression] [--epochs N]
                                    [--batch-size N] [--learning-rate X] [--grad-accum N] [--seed N]
                                    [--resume TRAINING_ID] [--allow-random-init] [--no-augment]
+                   ./emotion train --eval-only MODEL_ID [--split val|test]   (scores a registered model)
             Options: --url http://localhost:8082 (training-service), --api-key K (or EMOTION_API_KEY)
             Alias: train_model. Prints the model id when done.""";
 
@@ -24,10 +25,25 @@ final class TrainCommand {
 
     static int run(List<String> argv) throws Exception {
         Args a = new Args("train", argv, Set.of("study", "model", "task", "epochs", "batch-size", "learning-rate",
-                "grad-accum", "seed", "resume", "url", "api-key"), Set.of("allow-random-init", "no-augment"));
+                "grad-accum", "seed", "resume", "url", "api-key", "eval-only", "split"),
+                Set.of("allow-random-init", "no-augment"));
         String url = a.get("url", System.getenv().getOrDefault("TRAINING_URL", "http://localhost:"
                 + System.getenv().getOrDefault("TRAINING_PORT", "8082"))).replaceAll("/+$", "");
         String apiKey = a.get("api-key", System.getenv("EMOTION_API_KEY"));
+        if (a.has("eval-only")) {
+            String modelId = a.required("eval-only");
+            JsonNode r = new ServiceClient("train", "training-service", url, apiKey).call("/api/v1/models/"
+                    + modelId + "/evaluate?split=" + a.get("split", "val"), modelId);
+            if (r == null) {
+                return 1;
+            }
+            System.out.printf(Locale.ROOT, "%s on %s/%s (%d samples): loss %.4f%n", modelId,
+                    r.path("studyId").asText(), r.path("split").asText(), r.path("samples").asInt(),
+                    r.path("loss").asDouble());
+            r.path("metrics").fields().forEachRemaining(e -> System.out.printf(Locale.ROOT, "  %-18s %.4f%n",
+                    e.getKey(), e.getValue().asDouble()));
+            return 0;
+        }
         ObjectNode body = Contracts.mapper().createObjectNode();
         body.put("studyId", a.required("study"));
         body.put("model", a.required("model"));

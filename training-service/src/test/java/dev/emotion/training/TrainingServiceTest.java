@@ -125,6 +125,14 @@ class TrainingServiceTest {
         assertEquals(Set.of("model.params", "model.json"), entries);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/models/" + model.modelId())
                 .then().statusCode(200).body("trainingId", equalTo(id)));
+        assertTrue(model.config().get("dataSnapshot").toString().startsWith("sha256:"));
+        assertTrue(model.config().containsKey("gitCommit"));
+
+        // Eval-only: the registered model scored again on the validation split gives its best-epoch metrics.
+        Number macroF1 = given().header("X-API-Key", "test-secret").queryParam("split", "val")
+                .post("/api/v1/models/" + model.modelId() + "/evaluate").then().statusCode(200)
+                .body("samples", equalTo((int) labelled(Split.VAL))).extract().path("metrics.macro_f1");
+        assertEquals(model.valMetrics().get("macro_f1"), macroF1.doubleValue(), 1e-5);
     }
 
     @Test

@@ -248,6 +248,29 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Eval-only: loads a saved checkpoint of {@code architecture}/{@code task} and scores it on {@code samples}
+     * (no augmentation), with the same metrics as training reports.
+     */
+    public Evaluation evaluateCheckpoint(Architecture architecture, Task task, Path params, List<Sample> samples,
+                                         int batchSize) {
+        List<Sample> usable = usable(samples, task);
+        if (usable.isEmpty()) {
+            throw new TrainingException("no usable samples to evaluate " + architecture.id() + "/" + task.id() + " on");
+        }
+        Config c = Config.defaults(architecture, task).withBatch(batchSize, 1);
+        Engine engine = Engine.getEngine(ENGINE);
+        try (NDManager root = engine.newBaseManager();
+             BatchLoader loader = new BatchLoader(usable, ModelSpec.of(architecture), false, c.seed())) {
+            EmotionNet net = EmotionNet.build(architecture, task);
+            net.initialize(root, Math.min(2, batchSize));
+            loadParameters(net, root, params);
+            return evaluate(net, new ParameterStore(root, false), root, loader, usable, c, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
     /** Samples that have a target for the task (attention regression needs an Attention value). */
     static List<Sample> usable(List<Sample> samples, Task task) {
         if (task != Task.ATTENTION_REGRESSION) {

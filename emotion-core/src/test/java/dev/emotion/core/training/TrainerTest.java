@@ -75,6 +75,12 @@ class TrainerTest {
         }
         assertArrayEquals(Files.readAllBytes(straight.lastCheckpoint()), Files.readAllBytes(resumed.lastCheckpoint()),
                 "identical parameters");
+
+        // Eval-only on the last checkpoint reproduces the last epoch's validation numbers.
+        Trainer.Evaluation again = new Trainer().evaluateCheckpoint(Architecture.CNN_SIMPLE, Task.EMOTION_MULTILABEL,
+                straight.lastCheckpoint(), smallVal, 16);
+        assertEquals(straight.history().get(2).valLoss(), again.loss(), 1e-5);
+        assertEquals(straight.history().get(2).valMetrics(), again.metrics());
     }
 
     @Test

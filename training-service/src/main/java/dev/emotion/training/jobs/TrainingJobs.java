@@ -60,13 +60,15 @@ public class TrainingJobs {
     private final ModelArtifacts artifacts;
     private final Path experiments;
     private final String publicUrl;
+    private final String gitCommit;
     private final Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "training-worker"));
 
     public TrainingJobs(RecordPublisher publisher, DatasetStore datasets, StudyCatalog studies, TrainingCurves runs,
                         @ConfigProperty(name = "emotion.data-dir") String dataDir,
                         @ConfigProperty(name = "emotion.experiments-dir", defaultValue = "experiments") String exp,
-                        @ConfigProperty(name = "emotion.public-url") String publicUrl) {
+                        @ConfigProperty(name = "emotion.public-url") String publicUrl,
+                        @ConfigProperty(name = "emotion.git-commit", defaultValue = "unknown") String gitCommit) {
         this.publisher = publisher;
         this.datasets = datasets;
         this.studies = studies;
@@ -74,6 +76,7 @@ public class TrainingJobs {
         this.artifacts = new ModelArtifacts(Path.of(dataDir).resolve("models"));
         this.experiments = Path.of(exp);
         this.publicUrl = publicUrl.replaceAll("/+$", "");
+        this.gitCommit = gitCommit;
     }
 
     public ModelArtifacts artifacts() {
@@ -107,6 +110,39 @@ public class TrainingJobs {
         Path from = resumeFrom;
         worker.submit(() -> run(id, r.studyId(), c, from));
         return queued;
+    }
+
+    /** Eval-only: the registered model's metrics on a split of its study, from the store. */
+    public Map<String, Object> evaluate(String modelId, String splitName) {
+        if (!artifacts.exists(modelId)) {
+            throw new ApiErrors.Missing("no artifact for model " + modelId, "list models with GET /api/v1/models");
+        }
+        Split split = parse(Split.class, "split", splitName);
+        Map<?, ?> description;
+        try {
+            description = dev.emotion.core.contract.Contracts.mapper().readValue(
+                    artifacts.dir(modelId).resolve("model.json").toFile(), Map.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read model.json of " + modelId, e);
+        }
+        Architecture a = parse(Architecture.class, "architecture", (String) description.get("architecture"));
+        Task t = parse(Task.class, "task", (String) description.get("task"));
+        String studyId = (String) ((Map<?, ?>) description.get("config")).get("studyId");
+        Set<String> completed = new HashSet<>(studies.study(studyId).map(s -> s.jobIds()).orElse(List.of()));
+        List<Sample> samples = datasets.store().samples(studyId, split, completed);
+        if (samples.isEmpty()) {
+            throw new Refused("study " + studyId + " has no stored " + split.label() + " samples to evaluate on");
+        }
+        Trainer.Evaluation e = new Trainer().evaluateCheckpoint(a, t, artifacts.dir(modelId).resolve("model.params"),
+                samples, ModelSpec.of(a).cpuBatch());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("modelId", modelId);
+        out.put("studyId", studyId);
+        out.put("split", split.label());
+        out.put("samples", samples.size());
+        out.put("loss", e.loss());
+        out.put("metrics", withoutScore(e.metrics()));
+        return out;
     }
 
     public void cancel(String trainingId) {
@@ -177,6 +213,8 @@ public class TrainingJobs {
                 LOG.warnf("training %s: could not draw its curves: %s", id, e.getMessage());
             }
             Map<String, Object> config = configMap(c, studyId, train.size(), val.size());
+            config.put("dataSnapshot", snapshot(train, val));
+            config.put("gitCommit", gitCommit);
             Map<String, Object> description = new LinkedHashMap<>();
             ModelSpec spec = ModelSpec.of(c.architecture());
             description.put("modelId", modelId);
@@ -230,6 +268,21 @@ public class TrainingJobs {
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot copy checkpoint " + from + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A fingerprint of exactly which samples trained and validated the model. */
+    static String snapshot(List<Sample> train, List<Sample> val) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (List<Sample> part : List.of(train, val)) {
+                part.stream().map(Sample::id).sorted().forEach(id -> sha.update((id + "\n").getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8)));
+                sha.update((byte) 0);
+            }
+            return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -4,6 +4,9 @@ import dev.emotion.core.contract.ModelTrained;
 import dev.emotion.core.view.ModelCatalog;
 import dev.emotion.kit.ApiErrors;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import io.smallrye.common.annotation.Blocking;
+import java.util.Map;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -26,6 +29,14 @@ public class ModelsResource {
     public ModelsResource(ModelCatalog models, TrainingJobs jobs) {
         this.models = models;
         this.jobs = jobs;
+    }
+
+    @POST
+    @Path("{modelId}/evaluate")
+    @Blocking
+    @Operation(summary = "Eval-only: score a registered model on its study's val (default) or test split")
+    public Map<String, Object> evaluate(@PathParam("modelId") String modelId, @QueryParam("split") String split) {
+        return jobs.evaluate(modelId, split == null ? "val" : split);
     }
 
     @GET
