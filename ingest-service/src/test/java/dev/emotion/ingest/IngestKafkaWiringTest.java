@@ -68,7 +68,8 @@ class IngestKafkaWiringTest {
                 .body("facesPerSplit.train", equalTo(880))
                 .body("facesPerSplit.val", equalTo(900))
                 .body("labelCounts.joy", equalTo(400))
-                .body("participants.size()", equalTo(2)));
+                .body("participants.size()", equalTo(2))
+                .body("lopoFolds.p02", equalTo(1)));
     }
 
     @Test

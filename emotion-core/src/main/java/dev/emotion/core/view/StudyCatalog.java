@@ -20,11 +20,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class StudyCatalog {
 
-    /** A study as users see it: its participants, faces per split and per dominant label, how it was made. */
+    /**
+     * A study as users see it: its participants, faces per split and per dominant label, how it was made, and the
+     * leave-one-participant-out fold of each participant (its index in sorted order over the whole study).
+     */
     public record StudySummary(String studyId, List<String> jobIds, List<ParticipantCounts> participants,
                                Map<Split, Long> facesPerSplit, Map<String, Long> labelCounts,
                                List<String> labelSources, List<String> detectors, boolean detectorFallbackUsed,
-                               Instant updatedAt) {
+                               Map<String, Integer> lopoFolds, Instant updatedAt) {
     }
 
     private final Map<String, Map<String, IngestCompleted>> manifests = new ConcurrentHashMap<>();
@@ -63,8 +66,10 @@ public final class StudyCatalog {
         }
         Map<Split, Long> perSplit = new EnumMap<>(Split.class);
         byVideo.values().forEach(p -> perSplit.merge(p.split(), p.faces(), Long::sum));
+        Map<String, Integer> folds = dev.emotion.core.ingest.ParticipantSplits.lopoFolds(
+                byVideo.values().stream().map(ParticipantCounts::participantId).toList());
         return new StudySummary(studyId, ordered.stream().map(IngestCompleted::jobId).toList(),
                 new ArrayList<>(byVideo.values()), perSplit, labels, List.copyOf(sources), List.copyOf(detectors),
-                fallback, ordered.get(ordered.size() - 1).completedAt());
+                fallback, folds, ordered.get(ordered.size() - 1).completedAt());
     }
 }

@@ -23,6 +23,7 @@ class ViewsTest {
         assertEquals(List.of("job-a"), study.jobIds());
         assertEquals(Map.of(Split.TRAIN, 1790L, Split.TEST, 1800L), study.facesPerSplit());
         assertEquals(900L, study.labelCounts().get("joy"));
+        assertEquals(Map.of("p01", 0, "p02", 1), study.lopoFolds());
         assertTrue(catalog.study("other").isEmpty());
     }
 
