@@ -57,13 +57,7 @@ final class BenchIngest {
         try (VideoReader r = VideoReader.open(video)) {
             r.decode(maxFps, (i, ts, bgr) -> {
                 if (sample.size() < 200) {
-                    Mat copy = bgr.clone();
-                    var scope = org.bytedeco.javacpp.PointerScope.getInnerScope();
-                    if (scope != null) {
-                        copy.retainReference();
-                        scope.detach(copy);
-                    }
-                    sample.add(copy);
+                    sample.add(VideoReader.keep(bgr));
                 }
             });
         }

@@ -3,18 +3,16 @@ package dev.emotion.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.emotion.core.contract.Split;
 import dev.emotion.core.ingest.ParticipantSplits;
+import dev.emotion.core.ingest.StudyFolder;
 import dev.emotion.core.video.VideoException;
 import dev.emotion.core.video.VideoReader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * {@code ingest}: uploads one participant's video + labels, or every pair of a study folder (splits 3:1:1 by
@@ -28,8 +26,6 @@ final class IngestCommand {
             Options: --max-fps 30 (sampling cap), --url http://localhost:8081 (ingest-service),
                      --api-key K (or EMOTION_API_KEY)
             A study folder holds videos and CSVs matched by name (p01.mp4 + p01.csv).""";
-
-    private static final Set<String> VIDEO = Set.of("mp4", "avi", "mov", "mkv", "webm", "m4v");
 
     private final ServiceClient service;
     private final double maxFps;
@@ -67,38 +63,13 @@ final class IngestCommand {
         return failed == 0 ? 0 : 1;
     }
 
-    static Map<String, Path[]> pairs(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new UsageException("ingest: --study-dir " + dir + " is not a directory");
-        }
-        Map<String, Path> videos = new TreeMap<>();
-        Map<String, Path> csvs = new TreeMap<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            files.forEach(f -> {
-                String n = f.getFileName().toString();
-                int dot = n.lastIndexOf('.');
-                if (dot > 0) {
-                    String ext = n.substring(dot + 1).toLowerCase(Locale.ROOT);
-                    (VIDEO.contains(ext) ? videos : ext.equals("csv") ? csvs : new TreeMap<String, Path>())
-                            .put(n.substring(0, dot), f);
-                }
-            });
-        }
-        if (videos.isEmpty()) {
-            throw new UsageException("ingest: " + dir + " has no video (" + VIDEO + ")");
-        }
+    /** The folder's video + CSV pairs by participant; a usage error naming what is wrong otherwise. */
+    static Map<String, Path[]> pairs(Path dir) {
         Map<String, Path[]> pairs = new TreeMap<>();
-        List<String> unmatched = new ArrayList<>();
-        videos.forEach((stem, v) -> {
-            if (csvs.containsKey(stem)) {
-                pairs.put(stem, new Path[] {v, csvs.get(stem)});
-            } else {
-                unmatched.add(v.getFileName().toString());
-            }
-        });
-        if (!unmatched.isEmpty()) {
-            throw new UsageException("ingest: no labels CSV for " + unmatched + " in " + dir
-                    + " (name each CSV like its video: p01.mp4 + p01.csv)");
+        try {
+            StudyFolder.pairs(dir).forEach(p -> pairs.put(p.participantId(), new Path[] {p.video(), p.labels()}));
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new UsageException("ingest: " + e.getMessage());
         }
         return pairs;
     }
@@ -130,7 +101,7 @@ final class IngestCommand {
             long frames = job.path("framesDecoded").asLong();
             String note = job.path("faces").asLong() + " faces, " + job.path("labelled").asLong() + " labelled";
             if (state.equals("completed")) {
-                bar.finish(frames, note + " (" + split(job, split) + ")");
+                bar.finish(frames, note + " (" + (split == null ? "split by participant hash" : split) + ")");
                 return true;
             }
             if (state.equals("failed") || state.equals("cancelled")) {
@@ -140,9 +111,5 @@ final class IngestCommand {
             }
             bar.update(Math.min(frames, expected), note);
         }
-    }
-
-    private static String split(JsonNode job, String requested) {
-        return requested == null ? "split by participant hash" : requested;
     }
 }

@@ -19,13 +19,28 @@ public class ApiErrors {
         }
     }
 
+    /** A request that cannot be carried out as given (400): {@code error} says what kind, the message what to fix. */
+    public static class Invalid extends RuntimeException {
+        private final String error;
+
+        public Invalid(String error, String detail) {
+            super(detail);
+            this.error = error;
+        }
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(Invalid e) {
+        return json(Response.Status.BAD_REQUEST, new ApiError(e.error, e.getMessage()));
+    }
+
     @ServerExceptionMapper
     public Response missing(Missing e) {
         return json(Response.Status.NOT_FOUND, new ApiError(e.getMessage(), e.detail));
     }
 
     @ServerExceptionMapper
-    public Response invalid(ContractException e) {
+    public Response invalidRecord(ContractException e) {
         return json(Response.Status.BAD_REQUEST, new ApiError(e.recordType() + " is invalid",
                 String.join("; ", e.problems())));
     }

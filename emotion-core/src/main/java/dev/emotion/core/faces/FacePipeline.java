@@ -54,6 +54,14 @@ public final class FacePipeline {
 
     public Result run(Path video, Consumer<FrameFaces> sink) {
         try (VideoReader reader = VideoReader.open(video)) {
+            return run(reader, sink);
+        }
+    }
+
+    /** Runs on an open reader (the caller may have looked at its {@link VideoReader#info} first) and leaves it open. */
+    public Result run(VideoReader reader, Consumer<FrameFaces> sink) {
+        Path video = reader.file();
+        {
             BlockingQueue<Item> decoded = new ArrayBlockingQueue<>(QUEUE);
             BlockingQueue<Detected> detected = new ArrayBlockingQueue<>(QUEUE);
             Thread decoder = new Thread(() -> decode(reader, options.maxFps(), decoded), "decode-" + video.getFileName());
@@ -136,14 +144,7 @@ public final class FacePipeline {
     private static void decode(VideoReader reader, double maxFps, BlockingQueue<Item> queue) {
         try {
             VideoReader.DecodeStats stats = reader.decode(maxFps, (index, ts, bgr) -> {
-                Mat copy = bgr.clone();
-                PointerScope scope = PointerScope.getInnerScope();
-                if (scope != null) {
-                    // The copy outlives the decoder's per-frame scope (detach drops the scope's reference, so take
-                    // one first); the consumer closes it.
-                    copy.retainReference();
-                    scope.detach(copy);
-                }
+                Mat copy = VideoReader.keep(bgr); // the consumer closes it
                 try {
                     queue.put(new Item(index, ts, copy, null, null));
                 } catch (InterruptedException e) {

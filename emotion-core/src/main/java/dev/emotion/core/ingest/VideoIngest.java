@@ -54,18 +54,24 @@ public final class VideoIngest {
      */
     public Outcome run(String studyId, String participantId, String jobId, Split split, Path video, Path labelsFile,
                        Consumer<FaceBatch> batches, Consumer<Progress> progress) {
-        String videoId = video.getFileName().toString();
         LabelTrack track = labelsFile == null ? null : new AffdexCsvReader().read(labelsFile);
         LabelTimeline timeline = track == null ? null
                 : new LabelTimeline(track, options.alignment(), options.toleranceMs());
-        double fps;
-        try (VideoReader probe = VideoReader.open(video)) {
-            fps = probe.info().fps() > 0 ? Math.min(probe.info().fps(), options.faces().maxFps())
-                    : options.faces().maxFps();
-            if (timeline != null && probe.info().durationMs() > 0) {
-                timeline.requireOverlap(probe.info().durationMs());
+        try (VideoReader reader = VideoReader.open(video)) {
+            // Labels that miss the video entirely are refused before any decoding or publishing.
+            if (timeline != null && reader.info().durationMs() > 0) {
+                timeline.requireOverlap(reader.info().durationMs());
             }
+            double fps = reader.info().fps() > 0 ? Math.min(reader.info().fps(), options.faces().maxFps())
+                    : options.faces().maxFps();
+            return ingest(studyId, participantId, jobId, split, reader, track, timeline, fps, batches, progress);
         }
+    }
+
+    private Outcome ingest(String studyId, String participantId, String jobId, Split split, VideoReader reader,
+                           LabelTrack track, LabelTimeline timeline, double fps, Consumer<FaceBatch> batches,
+                           Consumer<Progress> progress) {
+        String videoId = reader.file().getFileName().toString();
         Map<String, Long> labelCounts = new TreeMap<>();
         long[] faces = {0};
         long[] labelled = {0};
@@ -84,7 +90,7 @@ public final class VideoIngest {
             pendingBytes[0] = 0;
             progress.accept(new Progress(decoded[0], faces[0], labelled[0], batchIndex[0]));
         };
-        FacePipeline.Result result = new FacePipeline(detector, options.faces()).run(video, (FrameFaces f) -> {
+        FacePipeline.Result result = new FacePipeline(detector, options.faces()).run(reader, (FrameFaces f) -> {
             decoded[0]++;
             Optional<EmotionLabels> labels = timeline == null ? Optional.empty() : timeline.at(f.timestampMs());
             for (FaceCrop crop : f.faces()) {

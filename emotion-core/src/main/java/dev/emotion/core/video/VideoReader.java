@@ -62,6 +62,24 @@ public final class VideoReader implements AutoCloseable {
         return new VideoReader(file, grabber, info);
     }
 
+    /**
+     * A copy of a frame handed to a {@link FrameSink} that outlives the sink call: detached from the decoder's
+     * per-frame scope (detaching drops the scope's reference, so one is taken first). The caller closes it.
+     */
+    public static Mat keep(Mat frame) {
+        Mat copy = frame.clone();
+        PointerScope scope = PointerScope.getInnerScope();
+        if (scope != null) {
+            copy.retainReference();
+            scope.detach(copy);
+        }
+        return copy;
+    }
+
+    public Path file() {
+        return file;
+    }
+
     public VideoInfo info() {
         return info;
     }

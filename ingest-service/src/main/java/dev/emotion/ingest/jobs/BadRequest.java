@@ -1,9 +1,11 @@
 package dev.emotion.ingest.jobs;
 
-/** A request that cannot become a job; the message says which field or file and what to do. */
-public class BadRequest extends RuntimeException {
+import dev.emotion.kit.ApiErrors;
+
+/** A request that cannot become an ingest job; the message says which field or file and what to do. */
+public class BadRequest extends ApiErrors.Invalid {
 
     public BadRequest(String message) {
-        super(message);
+        super("invalid ingest request", message);
     }
 }

@@ -2,7 +2,6 @@ package dev.emotion.ingest.jobs;
 
 import dev.emotion.core.contract.IngestProgress;
 import dev.emotion.core.view.JobBoard;
-import dev.emotion.kit.ApiError;
 import dev.emotion.kit.ApiErrors;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -23,7 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 @Path("/api/v1/ingest/jobs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -116,12 +114,6 @@ public class IngestJobsResource {
             });
             em.onTermination(stop);
         });
-    }
-
-    @ServerExceptionMapper
-    public Response badRequest(BadRequest e) {
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                .entity(new ApiError("invalid ingest request", e.getMessage())).build();
     }
 
     private static String safeName(String name, String fallback) {

@@ -2,24 +2,19 @@ package dev.emotion.ingest.jobs;
 
 import dev.emotion.core.contract.Split;
 import dev.emotion.core.ingest.ParticipantSplits;
+import dev.emotion.core.ingest.StudyFolder;
 import dev.emotion.core.labels.AffdexCsvReader;
 import dev.emotion.core.labels.LabelFileException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /** Turns requests into {@link JobPlan}s, rejecting what would fail later: bad paths, missing files, bad labels. */
 final class JobPlanner {
 
-    static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "avi", "mov", "mkv", "webm", "m4v");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     static final long DEFAULT_SEED = 42;
 
@@ -63,41 +58,19 @@ final class JobPlanner {
     }
 
     private List<JobPlan.Item> studyDir(Path dir, long seed) {
-        if (!Files.isDirectory(dir)) {
-            throw new BadRequest("studyDir " + relative(dir) + " is not a directory under the data directory");
+        List<StudyFolder.Pair> pairs;
+        try {
+            pairs = StudyFolder.pairs(dir);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new BadRequest("studyDir " + e.getMessage().replace(dataDir + "/", ""));
         }
-        Map<String, Path> videos = new TreeMap<>();
-        Map<String, Path> csvs = new TreeMap<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            files.filter(Files::isRegularFile).forEach(f -> {
-                String name = f.getFileName().toString();
-                int dot = name.lastIndexOf('.');
-                if (dot <= 0) {
-                    return;
-                }
-                String stem = name.substring(0, dot);
-                String ext = name.substring(dot + 1).toLowerCase(Locale.ROOT);
-                if (VIDEO_EXTENSIONS.contains(ext)) {
-                    videos.put(stem, f);
-                } else if (ext.equals("csv")) {
-                    csvs.put(stem, f);
-                }
-            });
-        } catch (IOException e) {
-            throw new BadRequest("cannot list studyDir " + relative(dir) + ": " + e.getMessage());
-        }
-        if (videos.isEmpty()) {
-            throw new BadRequest("studyDir " + relative(dir) + " has no video (" + VIDEO_EXTENSIONS + ")");
-        }
-        List<String> unmatched = videos.keySet().stream().filter(s -> !csvs.containsKey(s)).toList();
-        if (!unmatched.isEmpty()) {
-            throw new BadRequest("studyDir " + relative(dir) + ": no labels CSV for " + unmatched
-                    + " (name each CSV like its video, e.g. p01.mp4 + p01.csv)");
-        }
-        Map<String, Split> splits = ParticipantSplits.assign(new ArrayList<>(videos.keySet()), seed, 3, 1, 1);
+        Map<String, Split> splits = ParticipantSplits.assign(pairs.stream().map(StudyFolder.Pair::participantId)
+                .toList(), seed, 3, 1, 1);
         List<JobPlan.Item> items = new ArrayList<>();
-        videos.forEach((stem, video) -> items.add(item(id("participant (file name)", stem), video, csvs.get(stem),
-                splits.get(stem))));
+        for (StudyFolder.Pair p : pairs) {
+            items.add(item(id("participant (file name)", p.participantId()), p.video(), p.labels(),
+                    splits.get(p.participantId())));
+        }
         return items;
     }
 

@@ -47,9 +47,9 @@ public class TrainingJobs {
     private static final Logger LOG = Logger.getLogger(TrainingJobs.class);
 
     /** Bad request: names the field and the allowed values. */
-    public static class Refused extends RuntimeException {
+    public static class Refused extends ApiErrors.Invalid {
         public Refused(String message) {
-            super(message);
+            super("invalid training request", message);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.emotion.training.jobs;
 
 import dev.emotion.core.contract.TrainingProgress;
 import dev.emotion.core.view.TrainingCurves;
-import dev.emotion.kit.ApiError;
 import dev.emotion.kit.ApiErrors;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
@@ -17,7 +16,6 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -70,11 +68,5 @@ public class TrainingsResource {
     public Response cancel(@PathParam("id") String id) {
         jobs.cancel(id);
         return Response.accepted(Map.of("trainingId", id, "cancelling", true)).build();
-    }
-
-    @ServerExceptionMapper
-    public Response refused(TrainingJobs.Refused e) {
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                .entity(new ApiError("invalid training request", e.getMessage())).build();
     }
 }
