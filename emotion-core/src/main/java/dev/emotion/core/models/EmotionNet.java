@@ -52,6 +52,16 @@ public final class EmotionNet extends AbstractBlock {
         };
     }
 
+    /** Names of the outputs, in order: the 8 dominant classes, the 7 emotions, or "attention". */
+    public static java.util.List<String> labels(Task task) {
+        return switch (task) {
+            case EMOTION_CLASS -> dev.emotion.core.contract.Emotion.DOMINANT_LABELS;
+            case EMOTION_MULTILABEL -> java.util.Arrays.stream(dev.emotion.core.contract.Emotion.values())
+                    .map(dev.emotion.core.contract.Emotion::label).toList();
+            case ATTENTION_REGRESSION -> java.util.List.of("attention");
+        };
+    }
+
     public static EmotionNet build(Architecture architecture, Task task) {
         ModelSpec spec = ModelSpec.of(architecture);
         int out = outputs(task);

@@ -148,12 +148,21 @@ public final class BatchLoader implements AutoCloseable {
                 gain = (float) (1 + (r.nextDouble() * 2 - 1) * 0.15);
                 bias = (float) ((r.nextDouble() * 2 - 1) * 0.15 * 255);
             }
+            toChw(img, s, spec.mean(), spec.std(), gain, bias, out, offset);
+        }
+    }
+
+    /**
+     * Resizes a BGR crop to {@code s x s} and writes it as normalised RGB planes ((v / 255 - mean) / std) at
+     * {@code offset}, with a contrast gain around mid-grey and a brightness bias (1 and 0 outside augmentation).
+     */
+    public static void toChw(Mat img, int s, float[] mean, float[] std, float gain, float bias, float[] out,
+                             int offset) {
+        try (PointerScope scope = new PointerScope()) {
             Mat small = new Mat();
             resize(img, small, new Size(s, s), 0, 0, img.cols() > s ? INTER_AREA : INTER_LINEAR);
             byte[] px = new byte[s * s * 3];
             small.data().get(px);
-            float[] mean = spec.mean();
-            float[] std = spec.std();
             int plane = s * s;
             for (int p = 0; p < plane; p++) {
                 for (int c = 0; c < 3; c++) {

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 
 /**
  * One labelled face crop in the store: its stable id (study/participant/video/frame/face), where the JPEG is, and
- * its targets (dominant class index, 7 emotion scores in [0, 1], attention or NaN when the export had none).
+ * its targets (dominant class index, 7 emotion scores in [0, 1], attention or NaN when the export had none), and
+ * where in which video it was seen (timelines).
  */
 public record Sample(String id, String jobId, String participantId, Split split, Path crop, int dominant,
-                     float[] emotions, float attention) {
+                     float[] emotions, float attention, String videoId, long timestampMs) {
 }

@@ -92,7 +92,8 @@ public final class SampleStore {
                 String base = json.getFileName().toString().replace(".json", "");
                 out.add(new Sample(studyId + "/" + rel.toString().replace(".json", ""), jobId, participant, split,
                         json.resolveSibling(base + ".jpg"), dominant, e,
-                        l.attention() == null ? Float.NaN : l.attention().floatValue()));
+                        l.attention() == null ? Float.NaN : l.attention().floatValue(), rel.getName(1).toString(),
+                        meta.path("timestampMs").asLong()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the store at " + dir + ": " + e.getMessage(), e);

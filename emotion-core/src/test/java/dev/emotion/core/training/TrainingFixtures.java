@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.Map;
 
 /** A real little dataset: a generated study, ingested in-process into a sample store. */
-final class TrainingFixtures {
+public final class TrainingFixtures {
 
     private TrainingFixtures() {
     }
 
-    static SampleStore study(Path dir, int participants, double seconds, double fps) throws IOException {
+    public static SampleStore study(Path dir, int participants, double seconds, double fps) throws IOException {
         SyntheticStudy.Spec spec = new SyntheticStudy.Spec("fixture", participants, seconds, 320, 240, 30, 21);
         List<SyntheticStudy.Participant> ps = SyntheticStudy.generate(spec, dir.resolve("videos"), n -> { });
         Map<String, Split> splits = ParticipantSplits.assign(ps.stream().map(SyntheticStudy.Participant::participantId)

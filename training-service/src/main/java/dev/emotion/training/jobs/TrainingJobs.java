@@ -223,7 +223,7 @@ public class TrainingJobs {
             description.put("inputSize", spec.inputSize());
             description.put("mean", spec.mean());
             description.put("std", spec.std());
-            description.put("labels", labels(c.task()));
+            description.put("labels", EmotionNet.labels(c.task()));
             description.put("config", config);
             description.put("valMetrics", result.bestMetrics());
             description.put("bestEpoch", result.bestEpoch());
@@ -308,13 +308,6 @@ public class TrainingJobs {
         return m;
     }
 
-    static List<String> labels(Task t) {
-        return switch (t) {
-            case EMOTION_CLASS -> Emotion.DOMINANT_LABELS;
-            case EMOTION_MULTILABEL -> Arrays.stream(Emotion.values()).map(Emotion::label).toList();
-            case ATTENTION_REGRESSION -> List.of("attention");
-        };
-    }
 
     private static Map<String, Double> withoutScore(Map<String, Double> m) {
         Map<String, Double> out = new LinkedHashMap<>(m);

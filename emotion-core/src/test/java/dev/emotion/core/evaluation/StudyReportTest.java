@@ -1,0 +1,140 @@
+package dev.emotion.core.evaluation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.emotion.core.contract.Architecture;
+import dev.emotion.core.contract.Contracts;
+import dev.emotion.core.contract.Split;
+import dev.emotion.core.contract.Task;
+import dev.emotion.core.models.EmotionNet;
+import dev.emotion.core.models.ModelSpec;
+import dev.emotion.core.models.TrainedModel;
+import dev.emotion.core.training.Sample;
+import dev.emotion.core.training.SampleStore;
+import dev.emotion.core.training.TrainingFixtures;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole evaluation path on real crops: two model directories (as the registry serves them), every chart, the
+ * seed's files, the HTML report opened in headless Chromium with every image loaded.
+ */
+class StudyReportTest {
+
+    @TempDir
+    static Path dir;
+    static List<Sample> test;
+    static List<Sample> val;
+
+    @BeforeAll
+    static void study() throws IOException {
+        SampleStore store = TrainingFixtures.study(dir, 5, 4, 5);
+        test = store.samples("fixture", Split.TEST, null);
+        val = store.samples("fixture", Split.VAL, null);
+        assertTrue(!test.isEmpty() && !val.isEmpty());
+    }
+
+    /** A model directory with freshly initialised parameters: evaluation does not care how good it is. */
+    static Path modelDir(Architecture a, Task t) throws IOException {
+        Path d = dir.resolve("models").resolve(a.id() + "-" + t.id());
+        Files.createDirectories(d);
+        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+            EmotionNet net = EmotionNet.build(a, t);
+            net.initialize(m, 1);
+            try (DataOutputStream os = new DataOutputStream(Files.newOutputStream(d.resolve("model.params")))) {
+                net.saveParameters(os);
+            }
+        }
+        ModelSpec spec = ModelSpec.of(a);
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("modelId", a.id() + "-" + t.id());
+        description.put("architecture", a.id());
+        description.put("task", t.id());
+        description.put("inputSize", spec.inputSize());
+        description.put("mean", spec.mean());
+        description.put("std", spec.std());
+        description.put("labels", EmotionNet.labels(t));
+        description.put("config", Map.of("studyId", "fixture"));
+        Files.write(d.resolve("model.json"), Contracts.mapper().writeValueAsBytes(description));
+        return d;
+    }
+
+    @Test
+    void reportForTwoClassifiersAndARegressor() throws Exception {
+        ModelEvaluator evaluator = new ModelEvaluator(new ModelEvaluator.Options(200, 5, 1, 2, 2, 1));
+        Path out = Path.of("target/study-report-test/model_comparison"); // kept for a look after the build
+        List<ModelEvaluator.ModelResult> results = new ArrayList<>();
+        for (Architecture a : List.of(Architecture.CNN_SIMPLE, Architecture.VIT_SCRATCH)) {
+            try (TrainedModel model = TrainedModel.open(modelDir(a, Task.EMOTION_CLASS))) {
+                results.add(evaluator.evaluate(model, test, val, out.resolve(model.modelId()), s -> { }));
+            }
+        }
+        try (TrainedModel model = TrainedModel.open(modelDir(Architecture.CNN_SIMPLE, Task.ATTENTION_REGRESSION))) {
+            results.add(evaluator.evaluate(model, test, val, out.resolve(model.modelId()), s -> { }));
+        }
+        StudyReport report = StudyReport.of("fixture", "eval-1", results);
+        report.write(out, Map.of());
+
+        ModelEvaluator.ModelResult cnn = results.get(0);
+        assertEquals(test.size(), cnn.testSamples());
+        assertNotNull(cnn.confidenceIntervals().get("macro_f1"));
+        assertNotNull(cnn.calibration().temperature(), "temperature fitted on the validation split");
+        assertTrue(cnn.efficiency().latencyP50Ms() > 0 && cnn.efficiency().throughputImagesPerSecond() > 0);
+        assertEquals(1_818_696, cnn.efficiency().totalParameters());
+        assertNotNull(results.get(1).attention(), "ViT attention maps");
+        assertEquals(6, results.get(1).attention().headDiversity().size());
+        assertNotNull(results.get(2).regression());
+        assertEquals(1, report.mcnemar().size(), "one pair of classifiers on the same frames");
+        assertNotNull(report.recommendation().modelId());
+        assertTrue(List.of("cnn_simple-emotion_class", "vit_scratch-emotion_class")
+                .contains(report.recommendation().modelId()), "a regressor cannot be deployed for emotions");
+
+        for (String f : List.of("model_comparison.png", "detailed_analysis.json", "index.html",
+                "cnn_simple-emotion_class_results.json", "vit_scratch-emotion_class/attention.png",
+                "cnn_simple-emotion_class/confusion.png", "cnn_simple-emotion_class/reliability.png",
+                "cnn_simple-emotion_class/roc.png")) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        JsonNode detailed = Contracts.mapper().readTree(out.resolve("detailed_analysis.json").toFile());
+        assertEquals(3, detailed.path("models").size());
+        assertEquals(report.recommendation().modelId(), detailed.path("recommendation").path("modelId").asText());
+
+        String dom = headlessChromium(out.resolve("index.html"));
+        for (ModelEvaluator.ModelResult r : results) {
+            assertTrue(dom.contains("data-model=\"" + r.modelId() + "\""), "summary lists " + r.modelId());
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("images loaded: (\\d+) of (\\d+)").matcher(dom);
+        assertTrue(m.find(), "the page's image check ran");
+        assertEquals(m.group(2), m.group(1), "every image loads");
+        assertTrue(Integer.parseInt(m.group(2)) >= 10, "charts are on the page: " + m.group(0));
+    }
+
+    /** The DOM after load, from Debian's headless Chromium (installed by ./emotion test). */
+    static String headlessChromium(Path html) throws IOException, InterruptedException {
+        String binary = List.of("/usr/bin/chromium-headless-shell", "/usr/bin/chromium").stream()
+                .filter(p -> Files.isExecutable(Path.of(p))).findFirst()
+                .orElseThrow(() -> new AssertionError("headless Chromium is not installed: run ./emotion test (or "
+                        + "deploy/testdata/install-chromium.sh) once"));
+        Process p = new ProcessBuilder(binary, "--headless", "--no-sandbox", "--disable-gpu",
+                "--allow-file-access-from-files", "--virtual-time-budget=10000", "--dump-dom",
+                html.toUri().toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String dom = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium finished");
+        return dom;
+    }
+}
