@@ -22,6 +22,7 @@ import dev.emotion.core.ingest.ParticipantSplits;
 import dev.emotion.core.ingest.VideoIngest;
 import dev.emotion.core.synth.SyntheticStudy;
 import dev.emotion.testkit.KafkaProbe;
+import dev.emotion.testkit.PublishedStudy;
 import dev.emotion.testkit.RealKafkaBroker;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -52,35 +53,12 @@ class TrainingServiceTest {
     private static final KafkaProbe KAFKA = new KafkaProbe();
     private static final String STUDY = "train-study-" + UUID.randomUUID();
     private static final String JOB = "job-" + UUID.randomUUID();
-    private static final Map<Split, Long> LABELLED = new java.util.EnumMap<>(Split.class);
+    private static PublishedStudy published;
 
     @BeforeAll
     static void publishAStudy() throws IOException {
-        Path dir = Path.of("target/test-data/gen-" + UUID.randomUUID());
-        SyntheticStudy.Spec spec = new SyntheticStudy.Spec("t", 5, 10, 320, 240, 30, 9);
-        List<SyntheticStudy.Participant> ps = SyntheticStudy.generate(spec, dir, n -> { });
-        Map<String, Split> splits = ParticipantSplits.assign(ps.stream().map(SyntheticStudy.Participant::participantId)
-                .toList(), 42, 3, 1, 1);
-        IngestOptions options = new IngestOptions(new FacePipeline.Options(5, 96, 1.4, 85),
-                IngestOptions.DEFAULT.alignment(), IngestOptions.DEFAULT.toleranceMs(), IngestOptions.DEFAULT.policy(),
-                IngestOptions.DEFAULT.maxFramesPerBatch(), IngestOptions.DEFAULT.maxBatchBytes());
-        List<IngestCompleted.ParticipantCounts> counts = new ArrayList<>();
-        Map<String, Long> labels = new TreeMap<>();
-        try (FaceDetector detector = FaceDetectors.open(FaceDetectors.defaultModelPath(), 0.5f, 20)) {
-            for (SyntheticStudy.Participant p : ps) {
-                VideoIngest.Outcome out = new VideoIngest(detector, options).run(STUDY, p.participantId(), JOB,
-                        splits.get(p.participantId()), p.video(), p.labels(), b -> {
-                            KAFKA.send(Topic.INGEST_FRAMES.topicName(), b.key(), Contracts.toJson(b));
-                            KAFKA.send(Topic.INGEST_FRAMES.topicName(), b.key(), Contracts.toJson(b)); // redelivery
-                        }, x -> { });
-                counts.add(out.counts());
-                LABELLED.merge(out.counts().split(), out.counts().labelled(), Long::sum);
-                out.labelCounts().forEach((k, v) -> labels.merge(k, v, Long::sum));
-            }
-        }
-        KAFKA.send(Topic.INGEST_COMPLETED.topicName(), STUDY, Contracts.toJson(new IngestCompleted(
-                Contract.CURRENT_VERSION, STUDY, JOB, counts, labels, "imotions",
-                new IngestCompleted.Detector("mediapipe-full-range", false, null), 5.0, Instant.now())));
+        published = PublishedStudy.publish(KAFKA, STUDY, JOB, Path.of("target/test-data/gen-" + UUID.randomUUID()),
+                5, 10, 5);
     }
 
     @AfterAll
@@ -155,6 +133,6 @@ class TrainingServiceTest {
     }
 
     private static long labelled(Split split) {
-        return LABELLED.getOrDefault(split, 0L);
+        return published.labelled(split);
     }
 }

@@ -68,7 +68,7 @@ final class HtmlReport {
             h.append("<p class=\"note\">").append(esc(note)).append("</p>\n");
         }
         for (ModelEvaluator.ModelResult m : r.models()) {
-            h.append("<h2 id=\"model-").append(esc(StudyReport.safe(m.modelId()))).append("\">")
+            h.append("<h2 id=\"model-").append(esc(StudyReport.safeName(m.modelId()))).append("\">")
                     .append(esc(m.modelId())).append("</h2>\n<p>").append(m.architecture().id()).append(", ")
                     .append(m.task().id()).append(", held-out participants ").append(esc(m.participants().toString()))
                     .append(String.format(Locale.ROOT, "; %,d parameters (%,d trainable), %.1f MB on disk, latency "

@@ -58,7 +58,7 @@ public record StudyReport(String studyId, String evaluationId, Instant createdAt
             if (e.getValue().isEmpty()) {
                 continue;
             }
-            String safe = safe(e.getKey());
+            String safe = safeName(e.getKey());
             List<Path> pngs = CurvesChart.write(dir.resolve(safe), "training", e.getKey() + " training",
                     e.getValue());
             Map<String, String> rel = new LinkedHashMap<>();
@@ -80,7 +80,7 @@ public record StudyReport(String studyId, String evaluationId, Instant createdAt
             ReportCharts.comparison(dir.resolve("model_comparison.png"), names, values, cis);
         }
         for (ModelEvaluator.ModelResult m : models) {
-            Files.write(dir.resolve(safe(m.modelId()) + "_results.json"),
+            Files.write(dir.resolve(safeName(m.modelId()) + "_results.json"),
                     Contracts.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
         }
         Files.write(dir.resolve("detailed_analysis.json"),
@@ -88,7 +88,7 @@ public record StudyReport(String studyId, String evaluationId, Instant createdAt
         Files.writeString(dir.resolve("index.html"), HtmlReport.render(this, !values.isEmpty()));
     }
 
-    static String safe(String s) {
+    public static String safeName(String s) {
         return s.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 }

@@ -1,38 +1,72 @@
 package dev.emotion.evaluation.models;
 
+import dev.emotion.core.contract.IngestCompleted;
 import dev.emotion.core.contract.ModelTrained;
 import dev.emotion.core.contract.TrainingProgress;
 import dev.emotion.core.view.ModelCatalog;
+import dev.emotion.core.view.StudyCatalog;
 import dev.emotion.core.view.TrainingCurves;
+import dev.emotion.evaluation.jobs.EvaluationJobs;
 import dev.emotion.kit.RecordIntake;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
-/** Models to evaluate and the training curves the report will chart, folded from their topics. */
+/**
+ * Studies, models and training curves folded from their topics. A model announced after this instance started is
+ * evaluated at once; older announcements replayed at start only fill the catalog (evaluate them on demand).
+ */
 @ApplicationScoped
 public class EvaluationEventsConsumer {
+
+    private static final Logger LOG = Logger.getLogger(EvaluationEventsConsumer.class);
 
     private final RecordIntake intake;
     private final ModelCatalog models;
     private final TrainingCurves curves;
+    private final StudyCatalog studies;
+    private final EvaluationJobs jobs;
+    private final Instant startedAt = Instant.now();
 
-    public EvaluationEventsConsumer(RecordIntake intake, ModelCatalog models, TrainingCurves curves) {
+    public EvaluationEventsConsumer(RecordIntake intake, ModelCatalog models, TrainingCurves curves,
+                                    StudyCatalog studies, EvaluationJobs jobs) {
         this.intake = intake;
         this.models = models;
         this.curves = curves;
+        this.studies = studies;
+        this.jobs = jobs;
     }
 
     @Incoming("models-trained")
     @Blocking
     public void modelTrained(ConsumerRecord<String, String> record) {
-        intake.accept(record, ModelTrained.class, models::apply);
+        intake.accept(record, ModelTrained.class, m -> {
+            boolean known = models.model(m.modelId()).isPresent();
+            models.apply(m);
+            if (!known && m.createdAt().isAfter(startedAt)) {
+                try {
+                    LOG.infof("model %s announced: evaluation %s queued", m.modelId(),
+                            jobs.submit(m.studyId(), List.of(m.modelId())).evaluationId());
+                } catch (RuntimeException e) {
+                    LOG.warnf("model %s announced but not evaluated: %s", m.modelId(), e.getMessage());
+                }
+            }
+        });
     }
 
     @Incoming("training-progress")
     @Blocking
     public void trainingProgress(ConsumerRecord<String, String> record) {
         intake.accept(record, TrainingProgress.class, curves::apply);
+    }
+
+    @Incoming("ingest-completed")
+    @Blocking
+    public void ingestCompleted(ConsumerRecord<String, String> record) {
+        intake.accept(record, IngestCompleted.class, studies::apply);
     }
 }

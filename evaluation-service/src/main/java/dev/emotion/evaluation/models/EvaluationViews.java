@@ -1,6 +1,7 @@
 package dev.emotion.evaluation.models;
 
 import dev.emotion.core.view.ModelCatalog;
+import dev.emotion.core.view.StudyCatalog;
 import dev.emotion.core.view.TrainingCurves;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -18,5 +19,11 @@ public class EvaluationViews {
     @Singleton
     TrainingCurves trainingCurves() {
         return new TrainingCurves();
+    }
+
+    @Produces
+    @Singleton
+    StudyCatalog studyCatalog() {
+        return new StudyCatalog();
     }
 }

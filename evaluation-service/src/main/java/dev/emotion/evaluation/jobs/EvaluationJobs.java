@@ -1,0 +1,274 @@
+package dev.emotion.evaluation.jobs;
+
+import dev.emotion.core.contract.Contract;
+import dev.emotion.core.contract.EvaluationReport;
+import dev.emotion.core.contract.JobState;
+import dev.emotion.core.contract.ModelTrained;
+import dev.emotion.core.contract.Split;
+import dev.emotion.core.contract.Topic;
+import dev.emotion.core.contract.TrainingProgress;
+import dev.emotion.core.evaluation.Bootstrap;
+import dev.emotion.core.evaluation.ModelEvaluator;
+import dev.emotion.core.evaluation.StudyReport;
+import dev.emotion.core.models.TrainedModel;
+import dev.emotion.core.training.Sample;
+import dev.emotion.core.training.Trainer;
+import dev.emotion.core.view.ModelCatalog;
+import dev.emotion.core.view.StudyCatalog;
+import dev.emotion.core.view.TrainingCurves;
+import dev.emotion.evaluation.store.HeldOutStore;
+import dev.emotion.kit.ApiErrors;
+import dev.emotion.kit.RecordPublisher;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Evaluation jobs, one at a time: download each model's artifact from the registry, score it on the held-out
+ * participants, rebuild the study's report with every model evaluated so far, publish it (with the recommendation)
+ * on {@code emotion.evaluation.reports}.
+ */
+@ApplicationScoped
+public class EvaluationJobs {
+
+    private static final Logger LOG = Logger.getLogger(EvaluationJobs.class);
+
+    /** What a job did: its state, per model what happened, and the report it produced. */
+    public record Status(String evaluationId, String studyId, List<String> modelIds, JobState state,
+                         Map<String, String> models, String reportUrl, String recommendedModelId, String error,
+                         Instant submittedAt, Instant finishedAt) {
+    }
+
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "evaluation"));
+    private final Map<String, Status> jobs = new ConcurrentHashMap<>();
+    /** Results kept per study and model: a new model re-renders the report without re-scoring the others. */
+    private final Map<String, Map<String, ModelEvaluator.ModelResult>> results = new ConcurrentHashMap<>();
+    private final HeldOutStore store;
+    private final StudyCatalog studies;
+    private final ModelCatalog models;
+    private final TrainingCurves curves;
+    private final RecordPublisher publisher;
+    private final Path dataDir;
+    private final Path reportsDir;
+    private final String publicUrl;
+    private final ModelEvaluator.Options options;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
+
+    public EvaluationJobs(HeldOutStore store, StudyCatalog studies, ModelCatalog models, TrainingCurves curves,
+                          RecordPublisher publisher, @ConfigProperty(name = "emotion.data-dir") String dataDir,
+                          @ConfigProperty(name = "emotion.experiments-dir") String experimentsDir,
+                          @ConfigProperty(name = "emotion.public-url") String publicUrl,
+                          @ConfigProperty(name = "emotion.evaluation.bootstrap", defaultValue = "1000") int bootstrap,
+                          @ConfigProperty(name = "emotion.evaluation.latency-runs", defaultValue = "50")
+                          int latencyRuns) {
+        this.store = store;
+        this.studies = studies;
+        this.models = models;
+        this.curves = curves;
+        this.publisher = publisher;
+        this.dataDir = Path.of(dataDir);
+        this.reportsDir = Path.of(experimentsDir).resolve("model_comparison");
+        this.publicUrl = publicUrl;
+        this.options = new ModelEvaluator.Options(bootstrap, latencyRuns, 3, 3, 4, 42);
+    }
+
+    public Path reportsDir() {
+        return reportsDir;
+    }
+
+    /**
+     * Queues an evaluation of {@code modelIds} (all registered models of the study when empty). Fails fast, before
+     * queueing, on an unknown study or model, a model of another study, or a study without held-out test faces.
+     */
+    public Status submit(String studyId, List<String> modelIds) {
+        if (studyId == null || studyId.isBlank()) {
+            throw new ApiErrors.Invalid("missing field", "studyId is required");
+        }
+        if (studies.study(studyId).isEmpty()) {
+            throw new ApiErrors.Missing("unknown study", "no completed ingest for study '" + studyId
+                    + "' on emotion.ingest.completed: ingest it first");
+        }
+        List<String> ids = modelIds == null || modelIds.isEmpty()
+                ? models.models(studyId).stream().map(ModelTrained::modelId).toList() : modelIds;
+        if (ids.isEmpty()) {
+            throw new ApiErrors.Invalid("no models", "study '" + studyId + "' has no trained model yet: train one "
+                    + "(POST /api/v1/trainings on training-service)");
+        }
+        for (String id : ids) {
+            ModelTrained m = models.model(id).orElseThrow(() -> new ApiErrors.Missing("unknown model",
+                    "model '" + id + "' was never announced on emotion.models.trained"));
+            if (!m.studyId().equals(studyId)) {
+                throw new ApiErrors.Invalid("wrong study", "model '" + id + "' was trained on study '"
+                        + m.studyId() + "', not '" + studyId + "'");
+            }
+        }
+        if (testSamples(studyId).isEmpty()) {
+            throw new ApiErrors.Invalid("empty test split", "study '" + studyId + "' has no test-split faces in this "
+                    + "service's store yet (held-out participants: none received): wait for the ingest to arrive");
+        }
+        String id = "eval-" + UUID.randomUUID();
+        Status s = new Status(id, studyId, List.copyOf(ids), JobState.QUEUED, new LinkedHashMap<>(), null, null, null,
+                Instant.now(), null);
+        jobs.put(id, s);
+        worker.submit(() -> run(s));
+        return s;
+    }
+
+    public Status status(String evaluationId) {
+        Status s = jobs.get(evaluationId);
+        if (s == null) {
+            throw new ApiErrors.Missing("unknown evaluation", "no evaluation '" + evaluationId + "'");
+        }
+        return s;
+    }
+
+    public List<Status> all() {
+        return jobs.values().stream().sorted(java.util.Comparator.comparing(Status::submittedAt).reversed()).toList();
+    }
+
+    private List<Sample> testSamples(String studyId) {
+        return store.store().samples(studyId, Split.TEST, completedJobs(studyId));
+    }
+
+    private Set<String> completedJobs(String studyId) {
+        return new HashSet<>(studies.study(studyId).map(StudyCatalog.StudySummary::jobIds).orElse(List.of()));
+    }
+
+    private void run(Status submitted) {
+        Status s = update(submitted, JobState.RUNNING, null, null, null);
+        String studyId = s.studyId();
+        try {
+            List<Sample> test = testSamples(studyId);
+            List<Sample> val = store.store().samples(studyId, Split.VAL, completedJobs(studyId));
+            Path studyDir = reportsDir.resolve(StudyReport.safeName(studyId));
+            Map<String, ModelEvaluator.ModelResult> done = results.computeIfAbsent(studyId,
+                    k -> new ConcurrentHashMap<>());
+            for (String modelId : s.modelIds()) {
+                ModelTrained m = models.model(modelId).orElseThrow();
+                try {
+                    Path dir = download(m);
+                    try (TrainedModel model = TrainedModel.open(dir)) {
+                        ModelEvaluator.ModelResult r = new ModelEvaluator(options).evaluate(model, test, val,
+                                studyDir.resolve(StudyReport.safeName(modelId)),
+                                step -> LOG.infof("evaluation %s: %s: %s", s.evaluationId(), modelId, step));
+                        done.put(modelId, r);
+                        s.models().put(modelId, "evaluated: " + r.metrics());
+                    }
+                } catch (RuntimeException | IOException e) {
+                    LOG.errorf("evaluation %s: model %s failed: %s", s.evaluationId(), modelId, e.getMessage());
+                    s.models().put(modelId, "failed: " + e.getMessage());
+                }
+            }
+            if (done.isEmpty()) {
+                throw new IllegalStateException("no model of study " + studyId + " could be evaluated: "
+                        + s.models());
+            }
+            List<ModelEvaluator.ModelResult> all = new ArrayList<>(done.values());
+            all.sort(java.util.Comparator.comparing(ModelEvaluator.ModelResult::modelId));
+            StudyReport report = StudyReport.of(studyId, s.evaluationId(), all);
+            report.write(studyDir, trainingCurves(all));
+            String url = publicUrl + "/reports/" + StudyReport.safeName(studyId) + "/index.html";
+            publisher.publish(Topic.EVALUATION_REPORTS, studyId, new EvaluationReport(Contract.CURRENT_VERSION,
+                    studyId, s.evaluationId(), all.stream().map(EvaluationJobs::score).toList(), url,
+                    report.recommendation().modelId(), report.recommendation().modelId() == null ? null
+                    : report.recommendation().reason(), Instant.now()));
+            LOG.infof("evaluation %s: study %s, %d model(s), recommended %s; report %s", s.evaluationId(), studyId,
+                    all.size(), report.recommendation().modelId(), url);
+            update(s, JobState.COMPLETED, url, report.recommendation().modelId(), null);
+        } catch (RuntimeException | IOException e) {
+            LOG.errorf(e, "evaluation %s failed", s.evaluationId());
+            update(s, JobState.FAILED, null, null, e.getMessage());
+        }
+    }
+
+    private Status update(Status s, JobState state, String url, String recommended, String error) {
+        Status next = new Status(s.evaluationId(), s.studyId(), s.modelIds(), state, s.models(), url, recommended,
+                error, s.submittedAt(), state == JobState.COMPLETED || state == JobState.FAILED ? Instant.now()
+                : null);
+        jobs.put(s.evaluationId(), next);
+        return next;
+    }
+
+    private static EvaluationReport.ModelScore score(ModelEvaluator.ModelResult r) {
+        Map<String, EvaluationReport.Interval> ci = new LinkedHashMap<>();
+        r.confidenceIntervals().forEach((k, v) -> ci.put(k, new EvaluationReport.Interval(v.low(), v.high())));
+        Map<String, Double> metrics = new LinkedHashMap<>(r.metrics());
+        metrics.put("latency_p50_ms", r.efficiency().latencyP50Ms());
+        metrics.put("throughput_img_s", r.efficiency().throughputImagesPerSecond());
+        return new EvaluationReport.ModelScore(r.modelId(), r.architecture(), r.task(), metrics, ci);
+    }
+
+    /** Per model, the epochs its training run announced on emotion.training.progress. */
+    private Map<String, List<Trainer.EpochReport>> trainingCurves(List<ModelEvaluator.ModelResult> all) {
+        Map<String, List<Trainer.EpochReport>> out = new LinkedHashMap<>();
+        for (ModelEvaluator.ModelResult r : all) {
+            models.model(r.modelId()).ifPresent(m -> {
+                List<Trainer.EpochReport> epochs = new ArrayList<>();
+                for (TrainingProgress p : curves.curve(m.trainingId())) {
+                    if (p.state() == JobState.RUNNING && p.trainLoss() != null && p.valLoss() != null
+                            && p.valMetrics() != null && !p.valMetrics().isEmpty()) {
+                        epochs.add(new Trainer.EpochReport(p.epoch(), p.epochs(), p.step() == null ? 0 : p.step(),
+                                p.trainLoss(), p.valLoss(), p.valMetrics(), p.learningRate() == null ? 0
+                                : p.learningRate(), p.imagesPerSecond() == null ? 0 : p.imagesPerSecond()));
+                    }
+                }
+                out.put(r.modelId(), epochs);
+            });
+        }
+        return out;
+    }
+
+    /** The model's registry zip, downloaded once into the data directory. */
+    private Path download(ModelTrained m) throws IOException {
+        Path dir = dataDir.resolve("models").resolve(StudyReport.safeName(m.modelId()));
+        if (Files.isRegularFile(dir.resolve("model.params")) && Files.isRegularFile(dir.resolve("model.json"))) {
+            return dir;
+        }
+        HttpRequest req = HttpRequest.newBuilder(URI.create(m.artifactUrl())).timeout(Duration.ofMinutes(5)).GET()
+                .build();
+        try {
+            HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = resp.body()) {
+                if (resp.statusCode() != 200) {
+                    throw new IOException("GET " + m.artifactUrl() + " answered " + resp.statusCode()
+                            + ": is training-service up and does it still hold model " + m.modelId() + "?");
+                }
+                Path tmp = dir.resolveSibling(dir.getFileName() + ".download-" + UUID.randomUUID());
+                TrainedModel.unzip(body, tmp);
+                Files.move(tmp, dir, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while downloading " + m.artifactUrl(), e);
+        }
+        return dir;
+    }
+
+    void stop(@Observes ShutdownEvent e) {
+        worker.shutdownNow();
+    }
+}

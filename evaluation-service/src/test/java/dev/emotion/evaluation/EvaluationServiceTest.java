@@ -1,0 +1,185 @@
+package dev.emotion.evaluation;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import com.sun.net.httpserver.HttpServer;
+import dev.emotion.core.contract.Architecture;
+import dev.emotion.core.contract.Contract;
+import dev.emotion.core.contract.Contracts;
+import dev.emotion.core.contract.EvaluationReport;
+import dev.emotion.core.contract.ModelTrained;
+import dev.emotion.core.contract.Split;
+import dev.emotion.core.contract.Task;
+import dev.emotion.core.contract.Topic;
+import dev.emotion.core.models.EmotionNet;
+import dev.emotion.core.models.ModelSpec;
+import dev.emotion.testkit.KafkaProbe;
+import dev.emotion.testkit.PublishedStudy;
+import dev.emotion.testkit.RealKafkaBroker;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A study's held-out faces through the real broker into the service's store; two models announced on
+ * emotion.models.trained with artifacts served over HTTP (as training-service serves them); the report published
+ * on emotion.evaluation.reports with a recommendation, and served as JSON, HTML and PNG.
+ */
+@QuarkusTest
+@WithTestResource(RealKafkaBroker.class)
+class EvaluationServiceTest {
+
+    private static final KafkaProbe KAFKA = new KafkaProbe();
+    private static final String STUDY = "eval-study-" + UUID.randomUUID();
+    private static HttpServer registry;
+    private static PublishedStudy published;
+
+    @BeforeAll
+    static void publishAStudyAndServeModels() throws IOException {
+        published = PublishedStudy.publish(KAFKA, STUDY, "job-" + UUID.randomUUID(),
+                Path.of("target/test-data/gen-" + UUID.randomUUID()), 5, 6, 5);
+        registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        for (Architecture a : List.of(Architecture.CNN_SIMPLE, Architecture.VIT_SCRATCH)) {
+            byte[] zip = artifact(a, modelId(a));
+            registry.createContext("/api/v1/models/" + modelId(a) + "/artifact", x -> {
+                x.getResponseHeaders().add("Content-Type", "application/zip");
+                x.sendResponseHeaders(200, zip.length);
+                x.getResponseBody().write(zip);
+                x.close();
+            });
+        }
+        registry.start();
+    }
+
+    @AfterAll
+    static void close() {
+        KAFKA.close();
+        if (registry != null) {
+            registry.stop(0);
+        }
+    }
+
+    private static String modelId(Architecture a) {
+        return STUDY + "-" + a.id();
+    }
+
+    /** The registry's zip of a freshly initialised model (how good it is does not matter here). */
+    static byte[] artifact(Architecture a, String modelId) throws IOException {
+        ByteArrayOutputStream params = new ByteArrayOutputStream();
+        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+            EmotionNet net = EmotionNet.build(a, Task.EMOTION_CLASS);
+            net.initialize(m, 1);
+            net.saveParameters(new DataOutputStream(params));
+        }
+        ModelSpec spec = ModelSpec.of(a);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("modelId", modelId);
+        d.put("architecture", a.id());
+        d.put("task", "emotion_class");
+        d.put("inputSize", spec.inputSize());
+        d.put("mean", spec.mean());
+        d.put("std", spec.std());
+        d.put("labels", EmotionNet.labels(Task.EMOTION_CLASS));
+        d.put("config", Map.of("studyId", STUDY));
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(zip)) {
+            z.putNextEntry(new ZipEntry("model.params"));
+            z.write(params.toByteArray());
+            z.putNextEntry(new ZipEntry("model.json"));
+            z.write(Contracts.mapper().writeValueAsBytes(d));
+        }
+        return zip.toByteArray();
+    }
+
+    private static void announce(Architecture a) {
+        long params = a == Architecture.CNN_SIMPLE ? 1_818_696 : 10_902_152;
+        KAFKA.send(Topic.MODELS_TRAINED.topicName(), modelId(a), Contracts.toJson(new ModelTrained(
+                Contract.CURRENT_VERSION, modelId(a), "training-" + UUID.randomUUID(), STUDY, a, Task.EMOTION_CLASS,
+                Map.of("epochs", 1), "http://127.0.0.1:" + registry.getAddress().getPort() + "/api/v1/models/"
+                + modelId(a) + "/artifact", Map.of("macro_f1", 0.2), params, params, Instant.now())));
+    }
+
+    @Test
+    void announcedModelsAreEvaluatedAndTheReportIsPublishedAndServed() {
+        // Wait until the held-out faces are stored, then announce: evaluation starts on the event.
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/api/v1/heldout/" + STUDY).then()
+                .statusCode(200).body("ingestCompleted", equalTo(true))
+                .body("testFaces", equalTo((int) published.labelled(Split.TEST)))
+                .body("validationFaces", equalTo((int) published.labelled(Split.VAL))));
+        announce(Architecture.CNN_SIMPLE);
+        announce(Architecture.VIT_SCRATCH);
+
+        EvaluationReport report = await().atMost(Duration.ofSeconds(240)).until(() -> {
+            for (var r : KAFKA.readToEnd(Topic.EVALUATION_REPORTS.topicName())) {
+                if (STUDY.equals(r.key())) {
+                    EvaluationReport e = Contracts.parse(r.value(), EvaluationReport.class);
+                    if (e.models().size() == 2) {
+                        return e;
+                    }
+                }
+            }
+            return null;
+        }, java.util.Objects::nonNull);
+        assertNotNull(report.recommendedModelId());
+        assertTrue(report.recommendationReason().contains("macro-F1"), report.recommendationReason());
+        for (EvaluationReport.ModelScore s : report.models()) {
+            assertTrue(s.metrics().containsKey("macro_f1") && s.metrics().containsKey("latency_p50_ms"));
+            EvaluationReport.Interval ci = s.confidenceIntervals().get("macro_f1");
+            assertTrue(ci.low() <= s.metrics().get("macro_f1") + 1e-9 && s.metrics().get("macro_f1") <= ci.high()
+                    + 1e-9, "CI brackets the estimate");
+        }
+        assertTrue(report.reportUrl().endsWith("/reports/" + STUDY + "/index.html"));
+
+        given().get("/api/v1/reports/" + STUDY).then().statusCode(200)
+                .body("models.modelId", hasItem(modelId(Architecture.VIT_SCRATCH)))
+                .body("recommendation.modelId", equalTo(report.recommendedModelId()))
+                .body("mcnemar.size()", equalTo(1));
+        given().get("/reports/" + STUDY + "/index.html").then().statusCode(200)
+                .contentType(containsString("text/html")).body(containsString(modelId(Architecture.CNN_SIMPLE)));
+        byte[] png = given().get("/reports/" + STUDY + "/model_comparison.png").then().statusCode(200)
+                .contentType("image/png").extract().asByteArray();
+        assertEquals((byte) 0x89, png[0]);
+        given().get("/reports/" + STUDY + "/" + modelId(Architecture.VIT_SCRATCH) + "/attention.png").then()
+                .statusCode(200);
+        given().get("/reports/" + STUDY + "/../../../pom.xml").then().statusCode(404);
+    }
+
+    @Test
+    void unknownStudiesAndModelsAreRefusedWithTheReason() {
+        given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
+                .body(Map.of("studyId", "no-such-study")).post("/api/v1/evaluations").then().statusCode(404)
+                .body("detail", containsString("no-such-study"));
+        given().header("X-API-Key", "test-secret").contentType(ContentType.JSON).body(Map.of())
+                .post("/api/v1/evaluations").then().statusCode(400).body("detail", containsString("studyId"));
+        given().contentType(ContentType.JSON).body(Map.of("studyId", STUDY)).post("/api/v1/evaluations").then()
+                .statusCode(401);
+        given().get("/api/v1/reports/never-evaluated").then().statusCode(404)
+                .body("detail", containsString("not been evaluated"));
+        given().get("/api/v1/evaluations/eval-nope").then().statusCode(404);
+    }
+}

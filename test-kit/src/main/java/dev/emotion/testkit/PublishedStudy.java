@@ -1,0 +1,70 @@
+package dev.emotion.testkit;
+
+import dev.emotion.core.contract.Contract;
+import dev.emotion.core.contract.Contracts;
+import dev.emotion.core.contract.IngestCompleted;
+import dev.emotion.core.contract.Split;
+import dev.emotion.core.contract.Topic;
+import dev.emotion.core.faces.FaceDetector;
+import dev.emotion.core.faces.FaceDetectors;
+import dev.emotion.core.faces.FacePipeline;
+import dev.emotion.core.ingest.IngestOptions;
+import dev.emotion.core.ingest.ParticipantSplits;
+import dev.emotion.core.ingest.VideoIngest;
+import dev.emotion.core.synth.SyntheticStudy;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A generated study ingested in-process and published through the real broker as the ingest service would: face
+ * batches (each sent twice, a redelivery), then the completed manifest. Counts the labelled faces per split.
+ */
+public final class PublishedStudy {
+
+    private final Map<Split, Long> labelled = new EnumMap<>(Split.class);
+
+    private PublishedStudy() {
+    }
+
+    /** {@code participants} people, {@code seconds} of video each, sampled at {@code fps}, 96 px crops. */
+    public static PublishedStudy publish(KafkaProbe kafka, String studyId, String jobId, Path dir, int participants,
+                                         double seconds, double fps) throws IOException {
+        PublishedStudy out = new PublishedStudy();
+        SyntheticStudy.Spec spec = new SyntheticStudy.Spec("t", participants, seconds, 320, 240, 30, 9);
+        List<SyntheticStudy.Participant> ps = SyntheticStudy.generate(spec, dir, n -> { });
+        Map<String, Split> splits = ParticipantSplits.assign(ps.stream().map(SyntheticStudy.Participant::participantId)
+                .toList(), 42, 3, 1, 1);
+        IngestOptions options = new IngestOptions(new FacePipeline.Options(fps, 96, 1.4, 85),
+                IngestOptions.DEFAULT.alignment(), IngestOptions.DEFAULT.toleranceMs(), IngestOptions.DEFAULT.policy(),
+                IngestOptions.DEFAULT.maxFramesPerBatch(), IngestOptions.DEFAULT.maxBatchBytes());
+        List<IngestCompleted.ParticipantCounts> counts = new ArrayList<>();
+        Map<String, Long> labels = new TreeMap<>();
+        try (FaceDetector detector = FaceDetectors.open(FaceDetectors.defaultModelPath(), 0.5f, 20)) {
+            for (SyntheticStudy.Participant p : ps) {
+                VideoIngest.Outcome o = new VideoIngest(detector, options).run(studyId, p.participantId(), jobId,
+                        splits.get(p.participantId()), p.video(), p.labels(), b -> {
+                            kafka.send(Topic.INGEST_FRAMES.topicName(), b.key(), Contracts.toJson(b));
+                            kafka.send(Topic.INGEST_FRAMES.topicName(), b.key(), Contracts.toJson(b)); // redelivery
+                        }, x -> { });
+                counts.add(o.counts());
+                out.labelled.merge(o.counts().split(), o.counts().labelled(), Long::sum);
+                o.labelCounts().forEach((k, v) -> labels.merge(k, v, Long::sum));
+            }
+        }
+        kafka.send(Topic.INGEST_COMPLETED.topicName(), studyId, Contracts.toJson(new IngestCompleted(
+                Contract.CURRENT_VERSION, studyId, jobId, counts, labels, "imotions",
+                new IngestCompleted.Detector("mediapipe-full-range", false, null), fps, Instant.now())));
+        return out;
+    }
+
+    /** Labelled faces published for one split. */
+    public long labelled(Split split) {
+        return labelled.getOrDefault(split, 0L);
+    }
+}
