@@ -15,7 +15,7 @@ public final class Main {
 
     static int run(String[] argv) {
         if (argv.length == 0) {
-            System.err.println("commands: synth, ingest (prepare_data), train (train_model), bench-ingest");
+            System.err.println("commands: synth, ingest (prepare_data), train (train_model), evaluate (evaluate_all_models), bench-ingest, bench-train");
             return 2;
         }
         List<String> rest = Arrays.asList(argv).subList(1, argv.length);
@@ -27,6 +27,7 @@ public final class Main {
                     case "bench-ingest" -> BenchIngest.HELP;
                     case "train", "train_model" -> TrainCommand.HELP;
                     case "bench-train" -> BenchTrain.HELP;
+                    case "evaluate", "evaluate_all_models" -> EvaluateCommand.HELP;
                     default -> "unknown command " + argv[0];
                 });
                 return 0;
@@ -37,7 +38,8 @@ public final class Main {
                 case "bench-ingest" -> BenchIngest.run(rest);
                 case "train", "train_model" -> TrainCommand.run(rest);
                 case "bench-train" -> BenchTrain.run(rest);
-                default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest, train, bench-ingest)");
+                case "evaluate", "evaluate_all_models" -> EvaluateCommand.run(rest);
+                default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest, train, evaluate, bench-ingest, bench-train)");
             };
         } catch (UsageException e) {
             System.err.println(e.getMessage());
