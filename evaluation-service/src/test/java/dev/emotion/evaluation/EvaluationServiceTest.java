@@ -9,38 +9,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import com.sun.net.httpserver.HttpServer;
 import dev.emotion.core.contract.Architecture;
-import dev.emotion.core.contract.Contract;
 import dev.emotion.core.contract.Contracts;
 import dev.emotion.core.contract.EvaluationReport;
-import dev.emotion.core.contract.ModelTrained;
 import dev.emotion.core.contract.Split;
 import dev.emotion.core.contract.Task;
 import dev.emotion.core.contract.Topic;
-import dev.emotion.core.models.EmotionNet;
-import dev.emotion.core.models.ModelSpec;
+import dev.emotion.testkit.ArtifactServer;
 import dev.emotion.testkit.KafkaProbe;
 import dev.emotion.testkit.PublishedStudy;
 import dev.emotion.testkit.RealKafkaBroker;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,31 +43,24 @@ class EvaluationServiceTest {
 
     private static final KafkaProbe KAFKA = new KafkaProbe();
     private static final String STUDY = "eval-study-" + UUID.randomUUID();
-    private static HttpServer registry;
+    private static ArtifactServer registry;
     private static PublishedStudy published;
 
     @BeforeAll
     static void publishAStudyAndServeModels() throws IOException {
         published = PublishedStudy.publish(KAFKA, STUDY, "job-" + UUID.randomUUID(),
                 Path.of("target/test-data/gen-" + UUID.randomUUID()), 5, 6, 5);
-        registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        registry = new ArtifactServer();
         for (Architecture a : List.of(Architecture.CNN_SIMPLE, Architecture.VIT_SCRATCH)) {
-            byte[] zip = artifact(a, modelId(a));
-            registry.createContext("/api/v1/models/" + modelId(a) + "/artifact", x -> {
-                x.getResponseHeaders().add("Content-Type", "application/zip");
-                x.sendResponseHeaders(200, zip.length);
-                x.getResponseBody().write(zip);
-                x.close();
-            });
+            registry.serve(modelId(a), a, Task.EMOTION_CLASS, STUDY, 1);
         }
-        registry.start();
     }
 
     @AfterAll
     static void close() {
         KAFKA.close();
         if (registry != null) {
-            registry.stop(0);
+            registry.close();
         }
     }
 
@@ -88,40 +68,8 @@ class EvaluationServiceTest {
         return STUDY + "-" + a.id();
     }
 
-    /** The registry's zip of a freshly initialised model (how good it is does not matter here). */
-    static byte[] artifact(Architecture a, String modelId) throws IOException {
-        ByteArrayOutputStream params = new ByteArrayOutputStream();
-        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
-            EmotionNet net = EmotionNet.build(a, Task.EMOTION_CLASS);
-            net.initialize(m, 1);
-            net.saveParameters(new DataOutputStream(params));
-        }
-        ModelSpec spec = ModelSpec.of(a);
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("modelId", modelId);
-        d.put("architecture", a.id());
-        d.put("task", "emotion_class");
-        d.put("inputSize", spec.inputSize());
-        d.put("mean", spec.mean());
-        d.put("std", spec.std());
-        d.put("labels", EmotionNet.labels(Task.EMOTION_CLASS));
-        d.put("config", Map.of("studyId", STUDY));
-        ByteArrayOutputStream zip = new ByteArrayOutputStream();
-        try (ZipOutputStream z = new ZipOutputStream(zip)) {
-            z.putNextEntry(new ZipEntry("model.params"));
-            z.write(params.toByteArray());
-            z.putNextEntry(new ZipEntry("model.json"));
-            z.write(Contracts.mapper().writeValueAsBytes(d));
-        }
-        return zip.toByteArray();
-    }
-
     private static void announce(Architecture a) {
-        long params = a == Architecture.CNN_SIMPLE ? 1_818_696 : 10_902_152;
-        KAFKA.send(Topic.MODELS_TRAINED.topicName(), modelId(a), Contracts.toJson(new ModelTrained(
-                Contract.CURRENT_VERSION, modelId(a), "training-" + UUID.randomUUID(), STUDY, a, Task.EMOTION_CLASS,
-                Map.of("epochs", 1), "http://127.0.0.1:" + registry.getAddress().getPort() + "/api/v1/models/"
-                + modelId(a) + "/artifact", Map.of("macro_f1", 0.2), params, params, Instant.now())));
+        registry.announce(KAFKA, modelId(a), a, Task.EMOTION_CLASS, STUDY);
     }
 
     @Test

@@ -10,7 +10,11 @@ import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-/** When {@code emotion.api-key} is set, every mutating request under /api/ must carry it in {@code X-API-Key}. */
+/**
+ * When {@code emotion.api-key} is set, every mutating request under /api/ must carry it in {@code X-API-Key}, except
+ * under the path prefixes of {@code emotion.api-key-open-paths} (inference's scoring endpoints: POSTs that change
+ * nothing).
+ */
 public class ApiKeyFilter {
 
     public static final String HEADER = "X-API-Key";
@@ -19,11 +23,16 @@ public class ApiKeyFilter {
     @ConfigProperty(name = "emotion.api-key")
     Optional<String> apiKey;
 
+    @ConfigProperty(name = "emotion.api-key-open-paths")
+    Optional<java.util.List<String>> openPaths;
+
     @ServerRequestFilter
     public Optional<Response> check(ContainerRequestContext request) {
         String key = apiKey.filter(k -> !k.isBlank()).orElse(null);
         if (key == null || !MUTATING.contains(request.getMethod())
-                || !request.getUriInfo().getPath().startsWith("/api/")) {
+                || !request.getUriInfo().getPath().startsWith("/api/")
+                || openPaths.orElse(java.util.List.of()).stream().anyMatch(p -> !p.isBlank()
+                && request.getUriInfo().getPath().startsWith(p))) {
             return Optional.empty();
         }
         String given = request.getHeaderString(HEADER);

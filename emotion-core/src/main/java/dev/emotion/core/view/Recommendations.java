@@ -1,29 +1,34 @@
 package dev.emotion.core.view;
 
 import dev.emotion.core.contract.EvaluationReport;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The latest evaluation report per study, and the newest recommendation across studies, for inference to follow. */
 public final class Recommendations {
 
     private final Map<String, EvaluationReport> latestPerStudy = new ConcurrentHashMap<>();
+    private final AtomicReference<EvaluationReport> lastRecommending = new AtomicReference<>();
 
     public void apply(EvaluationReport report) {
-        latestPerStudy.merge(report.studyId(), report,
+        EvaluationReport kept = latestPerStudy.merge(report.studyId(), report,
                 (current, next) -> next.createdAt().isBefore(current.createdAt()) ? current : next);
+        if (kept == report && report.recommendedModelId() != null) {
+            lastRecommending.set(report);
+        }
     }
 
     public Optional<EvaluationReport> forStudy(String studyId) {
         return Optional.ofNullable(latestPerStudy.get(studyId));
     }
 
-    /** The newest report that recommends a model. */
+    /**
+     * The last report, in topic order, that recommends a model: the topic's order is the order evaluations finished
+     * (one partition), whereas producers' clocks (createdAt) may disagree.
+     */
     public Optional<EvaluationReport> latest() {
-        return latestPerStudy.values().stream()
-                .filter(r -> r.recommendedModelId() != null)
-                .max(Comparator.comparing(EvaluationReport::createdAt));
+        return Optional.ofNullable(lastRecommending.get());
     }
 }

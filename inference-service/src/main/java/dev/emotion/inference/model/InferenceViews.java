@@ -1,5 +1,6 @@
 package dev.emotion.inference.model;
 
+import dev.emotion.core.view.ModelCatalog;
 import dev.emotion.core.view.Recommendations;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -11,5 +12,11 @@ public class InferenceViews {
     @Singleton
     Recommendations recommendations() {
         return new Recommendations();
+    }
+
+    @Produces
+    @Singleton
+    ModelCatalog modelCatalog() {
+        return new ModelCatalog();
     }
 }

@@ -2,35 +2,56 @@ package dev.emotion.inference.model;
 
 import dev.emotion.core.contract.EvaluationReport;
 import dev.emotion.core.view.Recommendations;
+import dev.emotion.kit.ApiErrors;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** Which model this instance serves, and which one the latest evaluation recommends. */
+/** Which model this instance serves, which one the latest evaluation recommends, and switching by hand. */
 @Path("/api/v1/model")
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelResource {
 
     /** {@code loadedModelId} stays null until a model artifact has been downloaded and loaded. */
     public record ModelStatus(String loadedModelId, String recommendedModelId, String recommendedBy,
-                              String reason, String reportUrl) {
+                              String reason, String reportUrl, ModelLoader.Attempt lastAttempt) {
+    }
+
+    public record SwitchRequest(String modelId) {
     }
 
     private final Recommendations recommendations;
+    private final ModelLoader loader;
 
-    public ModelResource(Recommendations recommendations) {
+    public ModelResource(Recommendations recommendations, ModelLoader loader) {
         this.recommendations = recommendations;
+        this.loader = loader;
     }
 
     @GET
     @Operation(summary = "The loaded model (null until one is loaded) and the latest recommendation")
     public ModelStatus status() {
+        String loaded = loader.slot().modelId();
         return recommendations.latest()
-                .map(r -> new ModelStatus(null, r.recommendedModelId(), describe(r), r.recommendationReason(),
-                        r.reportUrl()))
-                .orElse(new ModelStatus(null, null, null, "no evaluation report has recommended a model yet", null));
+                .map(r -> new ModelStatus(loaded, r.recommendedModelId(), describe(r), r.recommendationReason(),
+                        r.reportUrl(), loader.lastAttempt()))
+                .orElse(new ModelStatus(loaded, null, null, "no evaluation report has recommended a model yet", null,
+                        loader.lastAttempt()));
+    }
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Switch to a registered model now (requests in flight finish on the previous one)")
+    public ModelStatus switchTo(SwitchRequest request) {
+        if (request == null || request.modelId() == null || request.modelId().isBlank()) {
+            throw new ApiErrors.Invalid("missing field", "send {\"modelId\": \"...\"}");
+        }
+        loader.load(request.modelId());
+        return status();
     }
 
     private static String describe(EvaluationReport r) {

@@ -1,0 +1,121 @@
+package dev.emotion.core.inference;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+
+import dev.emotion.core.contract.ImageBytes;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Checks an uploaded image before any decoder sees it: not empty, JPEG or PNG by its magic bytes, not truncated
+ * (a JPEG ends with its EOI marker), dimensions read from the header within the pixel cap (a small file can declare
+ * a huge image), then decodes to BGR.
+ */
+public final class ImageInput {
+
+    /** Why an image was refused; {@code tooLarge} maps to HTTP 413, the rest to 400/415. */
+    public static final class BadImage extends RuntimeException {
+        private final boolean tooLarge;
+        private final boolean unsupported;
+
+        BadImage(String message, boolean tooLarge, boolean unsupported) {
+            super(message);
+            this.tooLarge = tooLarge;
+            this.unsupported = unsupported;
+        }
+
+        public boolean tooLarge() {
+            return tooLarge;
+        }
+
+        public boolean unsupported() {
+            return unsupported;
+        }
+    }
+
+    private ImageInput() {
+    }
+
+    /** Decoded BGR image; the caller closes it. */
+    public static Mat decode(byte[] bytes, long maxPixels, int maxBytes) {
+        if (bytes == null || bytes.length == 0) {
+            throw new BadImage("the image is empty (zero bytes)", false, false);
+        }
+        if (bytes.length > maxBytes) {
+            throw new BadImage("the image has " + bytes.length + " bytes, over the " + maxBytes + " byte limit", true,
+                    false);
+        }
+        boolean jpeg = ImageBytes.isJpeg(bytes);
+        if (!jpeg && !ImageBytes.isPng(bytes)) {
+            throw new BadImage("not a JPEG or PNG image (starts with " + ImageBytes.head(bytes) + ")", false, true);
+        }
+        long[] wh = jpeg ? jpegSize(bytes) : pngSize(bytes);
+        if (wh == null) {
+            throw new BadImage("the " + (jpeg ? "JPEG" : "PNG") + " header is damaged or truncated", false, false);
+        }
+        if (wh[0] * wh[1] > maxPixels) {
+            throw new BadImage("the image is " + wh[0] + "x" + wh[1] + " pixels, over the limit of " + maxPixels
+                    + " pixels; downscale it", true, false);
+        }
+        if (jpeg && !endsWithEoi(bytes)) {
+            throw new BadImage("the JPEG is truncated (no end-of-image marker after " + bytes.length + " bytes)",
+                    false, false);
+        }
+        Mat img;
+        try (BytePointer p = new BytePointer(bytes); Mat buf = new Mat(1, bytes.length, org.bytedeco.opencv.global
+                .opencv_core.CV_8UC1, p)) {
+            img = imdecode(buf, IMREAD_COLOR);
+        }
+        if (img == null || img.empty()) {
+            throw new BadImage("the image could not be decoded (corrupt data)", false, false);
+        }
+        return img;
+    }
+
+    static boolean endsWithEoi(byte[] b) {
+        // Some encoders pad after EOI: look at the last few bytes.
+        for (int i = b.length - 2; i >= Math.max(0, b.length - 16); i--) {
+            if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) == 0xD9) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static long[] pngSize(byte[] b) {
+        if (b.length < 24) {
+            return null;
+        }
+        long w = ((b[16] & 0xFFL) << 24) | ((b[17] & 0xFFL) << 16) | ((b[18] & 0xFFL) << 8) | (b[19] & 0xFFL);
+        long h = ((b[20] & 0xFFL) << 24) | ((b[21] & 0xFFL) << 16) | ((b[22] & 0xFFL) << 8) | (b[23] & 0xFFL);
+        return w > 0 && h > 0 ? new long[] {w, h} : null;
+    }
+
+    /** Width and height from the first SOF marker, walking the marker segments. */
+    static long[] jpegSize(byte[] b) {
+        int i = 2;
+        while (i + 9 < b.length) {
+            if ((b[i] & 0xFF) != 0xFF) {
+                return null;
+            }
+            int marker = b[i + 1] & 0xFF;
+            if (marker == 0xFF) {
+                i++;
+                continue;
+            }
+            int len = ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
+            boolean sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+            if (sof) {
+                long h = ((b[i + 5] & 0xFF) << 8) | (b[i + 6] & 0xFF);
+                long w = ((b[i + 7] & 0xFF) << 8) | (b[i + 8] & 0xFF);
+                return w > 0 && h > 0 ? new long[] {w, h} : null;
+            }
+            if (len < 2) {
+                return null;
+            }
+            i += 2 + len;
+        }
+        return null;
+    }
+}

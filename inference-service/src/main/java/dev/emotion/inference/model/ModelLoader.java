@@ -1,0 +1,141 @@
+package dev.emotion.inference.model;
+
+import dev.emotion.core.contract.ModelTrained;
+import dev.emotion.core.contract.Task;
+import dev.emotion.core.inference.ModelSlot;
+import dev.emotion.core.models.TrainedModel;
+import dev.emotion.core.view.ModelCatalog;
+import dev.emotion.kit.ApiErrors;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Downloads a registered model's artifact (URL from {@code emotion.models.trained}), loads it completely, then swaps
+ * it into the {@link ModelSlot}: requests in flight finish on the previous model. Loads run one at a time; a
+ * recommendation that arrives while another loads replaces the pending one (only the newest matters).
+ */
+@ApplicationScoped
+public class ModelLoader {
+
+    private static final Logger LOG = Logger.getLogger(ModelLoader.class);
+
+    /** What was last tried, for GET /api/v1/model. */
+    public record Attempt(String modelId, String state, String error, Instant at) {
+    }
+
+    private final ModelSlot slot = new ModelSlot();
+    private final ModelCatalog models;
+    private final Path dir;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "model-loader"));
+    private final AtomicReference<String> pending = new AtomicReference<>();
+    private final AtomicReference<Attempt> last = new AtomicReference<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
+
+    public ModelLoader(ModelCatalog models, @ConfigProperty(name = "emotion.data-dir") String dataDir) {
+        this.models = models;
+        this.dir = Path.of(dataDir).resolve("models");
+    }
+
+    public ModelSlot slot() {
+        return slot;
+    }
+
+    public Attempt lastAttempt() {
+        return last.get();
+    }
+
+    /** Loads in the background; a newer request supersedes one that has not started. */
+    public void loadLater(String modelId) {
+        if (modelId == null || modelId.equals(slot.modelId())) {
+            return;
+        }
+        if (pending.getAndSet(modelId) == null) {
+            worker.submit(() -> {
+                String id = pending.getAndSet(null);
+                if (id != null && !id.equals(slot.modelId())) {
+                    try {
+                        load(id);
+                    } catch (RuntimeException e) {
+                        LOG.errorf("model %s not loaded: %s", id, e.getMessage());
+                    }
+                }
+            });
+        }
+    }
+
+    /** Loads now (the caller waits) and switches to it; errors say what to do. */
+    public synchronized void load(String modelId) {
+        last.set(new Attempt(modelId, "loading", null, Instant.now()));
+        try {
+            ModelTrained m = models.model(modelId).orElseThrow(() -> new ApiErrors.Missing("unknown model",
+                    "model '" + modelId + "' was never announced on emotion.models.trained"));
+            if (m.task() == Task.ATTENTION_REGRESSION) {
+                throw new ApiErrors.Invalid("not an emotion model", "model '" + modelId + "' predicts attention "
+                        + "only; serve an emotion_class or emotion_multilabel model");
+            }
+            long t0 = System.nanoTime();
+            TrainedModel model = TrainedModel.open(download(m));
+            slot.swap(model);
+            LOG.infof("serving model %s (%s/%s), loaded in %d ms", modelId, m.architecture().id(), m.task().id(),
+                    (System.nanoTime() - t0) / 1_000_000);
+            last.set(new Attempt(modelId, "loaded", null, Instant.now()));
+        } catch (IOException e) {
+            last.set(new Attempt(modelId, "failed", e.getMessage(), Instant.now()));
+            throw new ApiErrors.Invalid("model not loaded", e.getMessage());
+        } catch (RuntimeException e) {
+            last.set(new Attempt(modelId, "failed", e.getMessage(), Instant.now()));
+            throw e;
+        }
+    }
+
+    private Path download(ModelTrained m) throws IOException {
+        Path target = dir.resolve(m.modelId().replaceAll("[^A-Za-z0-9._-]", "_"));
+        if (Files.isRegularFile(target.resolve("model.params")) && Files.isRegularFile(target.resolve("model.json"))) {
+            return target;
+        }
+        Files.createDirectories(dir);
+        try {
+            HttpResponse<InputStream> resp = http.send(HttpRequest.newBuilder(URI.create(m.artifactUrl()))
+                    .timeout(Duration.ofMinutes(5)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = resp.body()) {
+                if (resp.statusCode() != 200) {
+                    throw new IOException("GET " + m.artifactUrl() + " answered " + resp.statusCode()
+                            + ": is training-service up and does it still hold model " + m.modelId() + "?");
+                }
+                Path tmp = dir.resolve(target.getFileName() + ".download-" + UUID.randomUUID());
+                TrainedModel.unzip(body, tmp);
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while downloading " + m.artifactUrl(), e);
+        } catch (java.net.ConnectException e) {
+            throw new IOException("cannot reach " + m.artifactUrl() + " (is training-service up?)", e);
+        }
+        return target;
+    }
+
+    void stop(@Observes ShutdownEvent e) {
+        worker.shutdownNow();
+        slot.close();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.emotion.inference.scoring;
+
+import dev.emotion.core.contract.InferencePrediction.FacePrediction;
+import dev.emotion.core.faces.Detection;
+import dev.emotion.core.faces.FaceCropper;
+import dev.emotion.core.faces.FaceDetectors;
+import dev.emotion.core.faces.FacePipeline;
+import dev.emotion.core.inference.DynamicBatcher;
+import dev.emotion.core.inference.FaceScorer;
+import dev.emotion.core.inference.ImageInput;
+import dev.emotion.core.inference.ModelSlot;
+import dev.emotion.inference.model.ModelLoader;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Frame in, faces with probabilities out: the one scoring path behind HTTP, video and Kafka. */
+@ApplicationScoped
+public class Scoring {
+
+    /** No model loaded yet: HTTP 503 with the reason. */
+    public static class NoModel extends RuntimeException {
+        public NoModel() {
+            super("no model is loaded yet: wait for an evaluation to recommend one, or PUT /api/v1/model");
+        }
+    }
+
+    /** A scored frame. */
+    public record Result(String modelId, int width, int height, List<FacePrediction> faces, double latencyMs) {
+    }
+
+    private final ModelLoader loader;
+    private final DynamicBatcher batcher;
+    private final FaceScorer scorer;
+    private final MeterRegistry metrics;
+    private final long maxPixels;
+    private final int maxImageBytes;
+
+    public Scoring(ModelLoader loader, MeterRegistry metrics,
+                   @ConfigProperty(name = "emotion.inference.max-batch-size", defaultValue = "32") int maxBatch,
+                   @ConfigProperty(name = "emotion.inference.max-batch-delay-ms", defaultValue = "5") long maxDelay,
+                   @ConfigProperty(name = "emotion.inference.detectors", defaultValue = "2") int detectors,
+                   @ConfigProperty(name = "emotion.inference.max-pixels", defaultValue = "25000000") long maxPixels,
+                   @ConfigProperty(name = "emotion.inference.max-image-bytes", defaultValue = "10485760")
+                   int maxImageBytes) {
+        this.loader = loader;
+        this.metrics = metrics;
+        this.maxPixels = maxPixels;
+        this.maxImageBytes = maxImageBytes;
+        this.batcher = new DynamicBatcher(maxBatch, maxDelay);
+        FacePipeline.Options o = FacePipeline.Options.DEFAULT;
+        this.scorer = new FaceScorer(() -> FaceDetectors.open(FaceDetectors.defaultModelPath(), 0.5f, 20), detectors,
+                new FaceCropper(o.cropSize(), o.enlarge(), o.jpegQuality()), batcher);
+    }
+
+    public FaceScorer scorer() {
+        return scorer;
+    }
+
+    public DynamicBatcher batcher() {
+        return batcher;
+    }
+
+    /** Leases the served model; throws {@link NoModel} when there is none. */
+    public ModelSlot.Lease lease() {
+        ModelSlot.Lease lease = loader.slot().acquire();
+        if (lease == null) {
+            throw new NoModel();
+        }
+        return lease;
+    }
+
+    /** Decodes (with the size and format checks) and scores one encoded image. */
+    public Result scoreImage(byte[] bytes) {
+        long t0 = System.nanoTime();
+        try (PointerScope scope = new PointerScope()) {
+            Mat img;
+            try {
+                img = ImageInput.decode(bytes, maxPixels, maxImageBytes);
+            } catch (ImageInput.BadImage e) {
+                rejected(e.tooLarge() ? "too_large" : e.unsupported() ? "unsupported_type" : "bad_image");
+                throw e;
+            }
+            return scoreFrame(img, null, t0);
+        }
+    }
+
+    /** Scores a decoded BGR frame; {@code tracker} gives stable face ids across a stream (may be null). */
+    public Result scoreFrame(Mat bgr, dev.emotion.core.faces.IouTracker tracker, long startNanos) {
+        try (ModelSlot.Lease lease = lease()) {
+            List<Detection> faces = scorer.detect(bgr);
+            int[] ids = tracker == null ? null : tracker.assign(faces);
+            FaceScorer.Scored s = scorer.score(lease, bgr, faces, ids);
+            double ms = (System.nanoTime() - startNanos) / 1e6;
+            metrics.timer("emotion.inference.frame").record(java.time.Duration.ofNanos(System.nanoTime()
+                    - startNanos));
+            metrics.counter("emotion.inference.faces").increment(faces.size());
+            return new Result(s.modelId(), bgr.cols(), bgr.rows(), s.faces(), ms);
+        }
+    }
+
+    public void rejected(String reason) {
+        metrics.counter("emotion.inference.rejected", "reason", reason).increment();
+    }
+
+    void stop(@Observes ShutdownEvent e) {
+        batcher.close();
+        scorer.close();
+    }
+}

@@ -1,0 +1,260 @@
+package dev.emotion.inference;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emotion.core.contract.Architecture;
+import dev.emotion.core.contract.Contract;
+import dev.emotion.core.contract.Contracts;
+import dev.emotion.core.contract.EvaluationReport;
+import dev.emotion.core.contract.InferenceFrame;
+import dev.emotion.core.contract.InferencePrediction;
+import dev.emotion.core.contract.Task;
+import dev.emotion.core.contract.Topic;
+import dev.emotion.core.synth.SyntheticStudy;
+import dev.emotion.testkit.ArtifactServer;
+import dev.emotion.testkit.KafkaProbe;
+import dev.emotion.testkit.RealKafkaBroker;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The served model follows the evaluation's recommendation (downloaded over HTTP, announced on Kafka); real photos,
+ * rendered faces and a video are scored; a hot swap under concurrent load fails no request; frames round-trip
+ * through the real broker; every kind of bad input gets a clear 4xx.
+ */
+@QuarkusTest
+@WithTestResource(RealKafkaBroker.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class InferenceServiceTest {
+
+    private static final KafkaProbe KAFKA = new KafkaProbe();
+    private static final String STUDY = "infer-study-" + UUID.randomUUID();
+    private static final String A = STUDY + "-a";
+    private static final String B = STUDY + "-b";
+    private static ArtifactServer registry;
+    private static Path video;
+
+    @BeforeAll
+    static void models() throws IOException {
+        registry = new ArtifactServer();
+        registry.serve(A, Architecture.CNN_SIMPLE, Task.EMOTION_CLASS, STUDY, 1);
+        registry.serve(B, Architecture.CNN_SIMPLE, Task.EMOTION_CLASS, STUDY, 2);
+        video = SyntheticStudy.generate(new SyntheticStudy.Spec("v", 1, 4, 320, 240, 30, 5),
+                Path.of("target/test-data/video-" + UUID.randomUUID()), n -> { }).get(0).video();
+    }
+
+    @AfterAll
+    static void close() {
+        KAFKA.close();
+        registry.close();
+    }
+
+    static byte[] messi() throws IOException {
+        String dir = System.getenv("EMOTION_TESTDATA_DIR");
+        Path base = dir != null && !dir.isBlank() ? Path.of(dir)
+                : Path.of(System.getProperty("user.home"), ".cache", "emotion", "testdata");
+        return Files.readAllBytes(base.resolve("messi5.jpg"));
+    }
+
+    @Test
+    @Order(1)
+    void notReadyUntilTheRecommendedModelIsLoadedThenServesIt() throws IOException {
+        given().get("/q/health/ready").then().statusCode(503);
+        given().contentType("image/jpeg").body(messi()).post(
+                "/api/v1/predict").then().statusCode(503).body("detail", containsString("no model"));
+        registry.announce(KAFKA, A, Architecture.CNN_SIMPLE, Task.EMOTION_CLASS, STUDY);
+        registry.announce(KAFKA, B, Architecture.CNN_SIMPLE, Task.EMOTION_CLASS, STUDY);
+        KAFKA.send(Topic.EVALUATION_REPORTS.topicName(), STUDY, Contracts.toJson(new EvaluationReport(
+                Contract.CURRENT_VERSION, STUDY, "eval-" + UUID.randomUUID(), List.of(
+                new EvaluationReport.ModelScore(A, Architecture.CNN_SIMPLE, Task.EMOTION_CLASS,
+                        Map.of("macro_f1", 0.5), Map.of())), "http://localhost/reports/x/index.html", A,
+                "best macro-F1", Instant.now())));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/model").then()
+                .log().ifValidationFails().statusCode(200).body("loadedModelId", equalTo(A)));
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    @Order(2)
+    void scoresEveryFaceOfARealPhoto() throws IOException {
+        Response r = given().contentType("image/jpeg").body(messi()).post("/api/v1/predict");
+        r.then().statusCode(200).body("modelId", equalTo(A)).body("width", equalTo(548)).body("height", equalTo(342));
+        List<Map<String, Object>> faces = r.jsonPath().getList("faces");
+        assertTrue(faces.size() >= 1, "faces found on messi5.jpg: " + faces.size());
+        @SuppressWarnings("unchecked")
+        Map<String, Float> p = (Map<String, Float>) faces.get(0).get("probabilities");
+        assertEquals(8, p.size());
+        assertEquals(1.0, p.values().stream().mapToDouble(Float::doubleValue).sum(), 1e-4);
+        assertTrue(p.containsKey(faces.get(0).get("dominant")));
+    }
+
+    @Test
+    @Order(3)
+    void streamsAVideoFrameByFrameWhileDecoding() throws Exception {
+        String url = "http://localhost:" + ConfigProvider.getConfig().getValue("quarkus.http.test-port",
+                Integer.class) + "/api/v1/predict/video?fps=5&smooth=0.5";
+        long t0 = System.nanoTime(); // from the start of the upload
+        HttpResponse<InputStream> resp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "video/mp4").POST(HttpRequest.BodyPublishers.ofFile(video)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, resp.statusCode());
+        List<String> lines = new ArrayList<>();
+        double firstMs = -1;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(resp.body()))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (firstMs < 0) {
+                    firstMs = (System.nanoTime() - t0) / 1e6;
+                }
+                lines.add(line);
+            }
+        }
+        double totalMs = (System.nanoTime() - t0) / 1e6;
+        System.out.printf("video: first NDJSON line %.0f ms after the upload began, all %d lines after %.0f ms%n",
+                firstMs,
+                lines.size(), totalMs);
+        assertTrue(lines.size() >= 18 && lines.size() <= 22, "about 5 fps x 4 s: " + lines.size());
+        assertTrue(firstMs < totalMs, "the first frame arrives before the last");
+        int withFace = 0;
+        for (String l : lines) {
+            var node = Contracts.mapper().readTree(l);
+            assertTrue(!node.has("error"), l);
+            withFace += node.path("faces").size() > 0 ? 1 : 0;
+        }
+        assertTrue(withFace >= lines.size() - 3, "the rendered face is found in nearly every frame: " + withFace);
+    }
+
+    @Test
+    @Order(4)
+    void hotSwapUnderConcurrentRequestsFailsNothing() throws Exception {
+        byte[] photo = messi();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger failures = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        Set<String> served = ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> clients = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            clients.add(pool.submit(() -> {
+                while (!stop.get()) {
+                    Response r = given().contentType("image/jpeg").body(photo).post("/api/v1/predict");
+                    if (r.statusCode() != 200) {
+                        failures.incrementAndGet();
+                    } else {
+                        served.add(r.jsonPath().getString("modelId"));
+                    }
+                    done.incrementAndGet();
+                }
+            }));
+        }
+        for (String target : List.of(B, A, B)) {
+            Thread.sleep(400);
+            given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
+                    .body(Map.of("modelId", target)).put("/api/v1/model").then().statusCode(200)
+                    .body("loadedModelId", equalTo(target));
+        }
+        Thread.sleep(400);
+        stop.set(true);
+        for (Future<?> f : clients) {
+            f.get();
+        }
+        pool.shutdown();
+        System.out.printf("hot swap: %d requests, %d failures, models served %s%n", done.get(), failures.get(),
+                served);
+        assertEquals(0, failures.get());
+        assertEquals(Set.of(A, B), served);
+    }
+
+    @Test
+    @Order(5)
+    void framesRoundTripThroughTheBroker() throws IOException {
+        String stream = "stream-" + UUID.randomUUID();
+        byte[] photo = messi();
+        AtomicInteger seq = new AtomicInteger();
+        // The frames consumer starts at the log end: resend until its partitions are assigned and one is scored.
+        var record = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            KAFKA.send(Topic.INFERENCE_FRAMES.topicName(), stream, Contracts.toJson(new InferenceFrame(
+                    Contract.CURRENT_VERSION, stream, (long) seq.getAndIncrement(), 0L, photo, Instant.now())));
+            return KAFKA.readToEnd(Topic.INFERENCE_PREDICTIONS.topicName()).stream()
+                    .filter(r -> stream.equals(r.key())).findFirst().orElse(null);
+        }, java.util.Objects::nonNull);
+        InferencePrediction p = Contracts.parse(record.value(), InferencePrediction.class);
+        assertEquals(stream, p.streamId());
+        assertTrue(p.error() == null && !p.faces().isEmpty(), record.value());
+
+        String bad = "stream-" + UUID.randomUUID();
+        byte[] truncated = Arrays.copyOf(photo, photo.length / 2);
+        KAFKA.send(Topic.INFERENCE_FRAMES.topicName(), bad, Contracts.toJson(new InferenceFrame(
+                Contract.CURRENT_VERSION, bad, 0L, 0L, truncated, Instant.now())));
+        InferencePrediction e = Contracts.parse(KAFKA.await(Topic.INFERENCE_PREDICTIONS.topicName(),
+                r -> bad.equals(r.key()), Duration.ofSeconds(30)).value(), InferencePrediction.class);
+        assertTrue(e.error().contains("truncated"), e.error());
+    }
+
+    @Test
+    @Order(6)
+    void badInputsGetClearErrors() throws IOException {
+        byte[] photo = messi();
+        given().contentType("image/jpeg").body(new byte[0]).post("/api/v1/predict").then().statusCode(400)
+                .body("detail", containsString("empty"));
+        given().contentType("image/jpeg").body("hello, not an image".getBytes()).post("/api/v1/predict").then()
+                .statusCode(415).body("detail", containsString("not a JPEG or PNG"));
+        given().contentType("image/jpeg").body(Arrays.copyOf(photo, photo.length - 500)).post("/api/v1/predict")
+                .then().statusCode(400).body("detail", containsString("truncated"));
+        byte[] hugePng = new byte[64];
+        byte[] header = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                0, 1, (byte) 0x86, (byte) 0xA0, 0, 1, (byte) 0x86, (byte) 0xA0};
+        System.arraycopy(header, 0, hugePng, 0, header.length);
+        given().contentType("image/png").body(hugePng).post("/api/v1/predict").then().statusCode(413)
+                .body("detail", containsString("100000x100000"));
+        given().contentType("text/plain").body("x").post("/api/v1/predict").then().statusCode(415);
+        given().contentType("video/mp4").body("definitely not a video".getBytes()).post("/api/v1/predict/video")
+                .then().statusCode(400).body("detail", containsString("not a readable video"));
+        given().contentType("video/mp4").body(new byte[10]).queryParam("fps", 0).post("/api/v1/predict/video")
+                .then().statusCode(400).body("detail", containsString("fps"));
+        given().contentType(ContentType.JSON).body(Map.of("modelId", A)).put("/api/v1/model").then()
+                .statusCode(401);
+        given().header("X-API-Key", "test-secret").contentType(ContentType.JSON).body(Map.of("modelId", "nope"))
+                .put("/api/v1/model").then().statusCode(404).body("detail", containsString("nope"));
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("emotion_inference_rejected_total{reason=\"too_large\"}"), "rejections counted");
+    }
+}

@@ -1,0 +1,102 @@
+package dev.emotion.testkit;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import com.sun.net.httpserver.HttpServer;
+import dev.emotion.core.contract.Architecture;
+import dev.emotion.core.contract.Contract;
+import dev.emotion.core.contract.Contracts;
+import dev.emotion.core.contract.ModelTrained;
+import dev.emotion.core.contract.Task;
+import dev.emotion.core.contract.Topic;
+import dev.emotion.core.models.EmotionNet;
+import dev.emotion.core.models.ModelSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Serves model artifacts over HTTP in the registry's format ({@code /api/v1/models/{id}/artifact}: a zip of
+ * model.params + model.json) for services that download models, with freshly initialised parameters (how good a
+ * model is does not matter to the download, load and scoring paths), and announces them on emotion.models.trained.
+ */
+public final class ArtifactServer implements AutoCloseable {
+
+    private final HttpServer server;
+
+    public ArtifactServer() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.start();
+    }
+
+    /** Builds and serves a model; {@code seed} makes different models of one architecture differ. */
+    public String serve(String modelId, Architecture a, Task t, String studyId, long seed) {
+        byte[] zip = artifact(modelId, a, t, studyId, seed);
+        server.createContext("/api/v1/models/" + modelId + "/artifact", x -> {
+            x.getResponseHeaders().add("Content-Type", "application/zip");
+            x.sendResponseHeaders(200, zip.length);
+            x.getResponseBody().write(zip);
+            x.close();
+        });
+        return url(modelId);
+    }
+
+    public String url(String modelId) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/models/" + modelId + "/artifact";
+    }
+
+    /** Publishes the model's ModelTrained event (as training-service does after a run). */
+    public void announce(KafkaProbe kafka, String modelId, Architecture a, Task t, String studyId) {
+        long params = a == Architecture.CNN_SIMPLE ? 1_818_696 : 10_902_152;
+        kafka.send(Topic.MODELS_TRAINED.topicName(), modelId, Contracts.toJson(new ModelTrained(
+                Contract.CURRENT_VERSION, modelId, "training-" + UUID.randomUUID(), studyId, a, t,
+                Map.of("epochs", 1), url(modelId), Map.of("macro_f1", 0.2), params, params, Instant.now())));
+    }
+
+    static byte[] artifact(String modelId, Architecture a, Task t, String studyId, long seed) {
+        ByteArrayOutputStream params = new ByteArrayOutputStream();
+        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+            Engine.getEngine("PyTorch").setRandomSeed((int) seed);
+            EmotionNet net = EmotionNet.build(a, t);
+            net.initialize(m, 1);
+            net.saveParameters(new DataOutputStream(params));
+            ModelSpec spec = ModelSpec.of(a);
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("modelId", modelId);
+            d.put("architecture", a.id());
+            d.put("task", t.id());
+            d.put("inputSize", spec.inputSize());
+            d.put("mean", spec.mean());
+            d.put("std", spec.std());
+            d.put("labels", EmotionNet.labels(t));
+            d.put("config", Map.of("studyId", studyId));
+            ByteArrayOutputStream zip = new ByteArrayOutputStream();
+            try (ZipOutputStream z = new ZipOutputStream(zip)) {
+                z.putNextEntry(new ZipEntry("model.params"));
+                z.write(params.toByteArray());
+                z.putNextEntry(new ZipEntry("model.json"));
+                z.write(Contracts.mapper().writeValueAsBytes(d));
+            }
+            return zip.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
