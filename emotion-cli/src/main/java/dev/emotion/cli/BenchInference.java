@@ -1,0 +1,106 @@
+package dev.emotion.cli;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** {@code bench-inference}: closed-loop load on POST /api/v1/predict from 1..N clients; prints a latency table. */
+final class BenchInference {
+
+    static final String HELP = """
+            Usage: ./emotion bench-inference --image FILE [--clients 1,8,32] [--seconds 15] [--warmup 3]
+            Each client posts the image, waits for the answer, posts again (closed loop) for --seconds.
+            Prints requests/s and latency p50/p99 per client count. Run it once with the service's default
+            dynamic batching and once with EMOTION_INFERENCE_MAX_BATCH=1 to compare.
+            Options: --url http://localhost:8084 (inference-service)""";
+
+    private BenchInference() {
+    }
+
+    static int run(List<String> argv) throws Exception {
+        Args a = new Args("bench-inference", argv, Set.of("image", "clients", "seconds", "warmup", "url"), Set.of());
+        String url = a.get("url", "http://localhost:" + System.getenv().getOrDefault("INFERENCE_PORT", "8084"))
+                .replaceAll("/+$", "") + "/api/v1/predict";
+        byte[] image = Files.readAllBytes(Path.of(a.required("image")));
+        String type = a.required("image").toLowerCase(Locale.ROOT).endsWith(".png") ? "image/png" : "image/jpeg";
+        int seconds = a.integer("seconds", 15);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build();
+        HttpResponse<String> probe = http.send(req, HttpResponse.BodyHandlers.ofString());
+        if (probe.statusCode() != 200) {
+            System.err.println("bench-inference: " + url + " answered " + probe.statusCode() + ": " + probe.body());
+            return 1;
+        }
+        long faces = probe.body().split("\"faceId\"", -1).length - 1;
+        System.out.printf(Locale.ROOT, "%s, %d face(s) per request, %d s per row%n", url, faces, seconds);
+        System.out.printf(Locale.ROOT, "%8s %10s %10s %10s %10s %8s%n", "clients", "requests", "req/s", "p50 ms",
+                "p99 ms", "errors");
+        for (String c : a.get("clients", "1,8,32").split(",")) {
+            int clients = Integer.parseInt(c.trim());
+            load(http, req, clients, a.integer("warmup", 3), null);
+            List<Double> ms = Collections.synchronizedList(new ArrayList<>());
+            AtomicLong errors = new AtomicLong();
+            double wall = load(http, req, clients, seconds, new Object[] {ms, errors});
+            List<Double> sorted = new ArrayList<>(ms);
+            Collections.sort(sorted);
+            System.out.printf(Locale.ROOT, "%8d %10d %10.1f %10.1f %10.1f %8d%n", clients, sorted.size(),
+                    sorted.size() / wall, pct(sorted, 0.5), pct(sorted, 0.99), errors.get());
+        }
+        return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double load(HttpClient http, HttpRequest req, int clients, int seconds, Object[] sink)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        long t0 = System.nanoTime();
+        List<Future<?>> fs = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            fs.add(pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    long t = System.nanoTime();
+                    try {
+                        int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+                        if (sink != null) {
+                            if (status == 200) {
+                                ((List<Double>) sink[0]).add((System.nanoTime() - t) / 1e6);
+                            } else {
+                                ((AtomicLong) sink[1]).incrementAndGet();
+                            }
+                        }
+                    } catch (Exception e) {
+                        if (sink != null) {
+                            ((AtomicLong) sink[1]).incrementAndGet();
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : fs) {
+            f.get();
+        }
+        pool.shutdown();
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static double pct(List<Double> sorted, double q) {
+        return sorted.isEmpty() ? Double.NaN : sorted.get((int) Math.min(sorted.size() - 1,
+                Math.floor(q * sorted.size())));
+    }
+}
