@@ -67,7 +67,7 @@ public class ModelLoader {
         if (modelId == null || modelId.equals(slot.modelId())) {
             return;
         }
-        if (pending.getAndSet(modelId) == null) {
+        if (pending.getAndSet(modelId) == null && !worker.isShutdown()) { // shutting down: nothing to load
             worker.submit(() -> {
                 String id = pending.getAndSet(null);
                 if (id != null && !id.equals(slot.modelId())) {
