@@ -47,30 +47,8 @@ public final class Calibration {
         return new Result(ece, out);
     }
 
-    public static double[][] softmax(double[][] logits, double temperature) {
-        double[][] out = new double[logits.length][];
-        for (int i = 0; i < logits.length; i++) {
-            double[] row = logits[i];
-            double max = Double.NEGATIVE_INFINITY;
-            for (double v : row) {
-                max = Math.max(max, v / temperature);
-            }
-            double sum = 0;
-            double[] p = new double[row.length];
-            for (int j = 0; j < row.length; j++) {
-                p[j] = Math.exp(row[j] / temperature - max);
-                sum += p[j];
-            }
-            for (int j = 0; j < row.length; j++) {
-                p[j] /= sum;
-            }
-            out[i] = p;
-        }
-        return out;
-    }
-
     static double nll(int[] truth, double[][] logits, double temperature) {
-        double[][] p = softmax(logits, temperature);
+        double[][] p = Probabilities.softmax(logits, temperature);
         double s = 0;
         for (int i = 0; i < truth.length; i++) {
             s -= Math.log(Math.max(ClassificationMetrics.EPS, p[i][truth[i]]));

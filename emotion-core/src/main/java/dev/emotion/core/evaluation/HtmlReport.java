@@ -1,5 +1,6 @@
 package dev.emotion.core.evaluation;
 
+import dev.emotion.core.FileNames;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,7 +69,7 @@ final class HtmlReport {
             h.append("<p class=\"note\">").append(esc(note)).append("</p>\n");
         }
         for (ModelEvaluator.ModelResult m : r.models()) {
-            h.append("<h2 id=\"model-").append(esc(StudyReport.safeName(m.modelId()))).append("\">")
+            h.append("<h2 id=\"model-").append(esc(FileNames.safe(m.modelId()))).append("\">")
                     .append(esc(m.modelId())).append("</h2>\n<p>").append(m.architecture().id()).append(", ")
                     .append(m.task().id()).append(", held-out participants ").append(esc(m.participants().toString()))
                     .append(String.format(Locale.ROOT, "; %,d parameters (%,d trainable), %.1f MB on disk, latency "

@@ -1,5 +1,6 @@
 package dev.emotion.core.evaluation;
 
+import dev.emotion.core.FileNames;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.emotion.core.contract.Architecture;
 import dev.emotion.core.contract.Task;
@@ -7,6 +8,7 @@ import dev.emotion.core.models.ModelSpec;
 import dev.emotion.core.models.TrainedModel;
 import dev.emotion.core.training.BatchLoader;
 import dev.emotion.core.training.Sample;
+import dev.emotion.core.training.Trainer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -60,7 +62,7 @@ public final class ModelEvaluator {
     public ModelResult evaluate(TrainedModel model, List<Sample> test, List<Sample> validation, Path chartsDir,
                                 Consumer<String> progress) throws IOException {
         Task task = model.task();
-        List<Sample> usable = usable(test, task);
+        List<Sample> usable = Trainer.usable(test, task);
         if (usable.isEmpty()) {
             throw new IllegalArgumentException("the test split has no samples with a target for " + task.id()
                     + " (held-out participants: " + participants(test) + "): ingest a study whose test split has"
@@ -178,11 +180,6 @@ public final class ModelEvaluator {
                 usable.stream().map(Sample::id).toList());
     }
 
-    static List<Sample> usable(List<Sample> samples, Task task) {
-        return task == Task.ATTENTION_REGRESSION
-                ? samples.stream().filter(s -> !Float.isNaN(s.attention())).toList() : samples;
-    }
-
     private static String participants(List<Sample> samples) {
         return samples.stream().map(Sample::participantId).distinct().sorted().toList().toString();
     }
@@ -210,27 +207,18 @@ public final class ModelEvaluator {
 
     private CalibrationReport calibrate(TrainedModel model, int[] truth, TrainedModel.Scores scores,
                                         List<Sample> validation, List<String> notes) {
-        double[][] logits = logits(scores);
-        Calibration.Result before = Calibration.of(truth, Calibration.softmax(logits, 1), Calibration.BINS);
+        double[][] logits = Probabilities.rows(scores.values(), scores.count());
+        Calibration.Result before = Calibration.of(truth, Probabilities.softmax(logits, 1), Calibration.BINS);
         if (validation.isEmpty()) {
             notes.add("no validation split: temperature scaling skipped");
             return new CalibrationReport(before.ece(), null, null, before.bins(), null);
         }
-        double[][] valLogits = logits(score(model, validation));
+        TrainedModel.Scores v = score(model, validation);
+        double[][] valLogits = Probabilities.rows(v.values(), v.count());
         int[] valTruth = validation.stream().mapToInt(Sample::dominant).toArray();
         double t = Calibration.fitTemperature(valTruth, valLogits);
-        Calibration.Result after = Calibration.of(truth, Calibration.softmax(logits, t), Calibration.BINS);
+        Calibration.Result after = Calibration.of(truth, Probabilities.softmax(logits, t), Calibration.BINS);
         return new CalibrationReport(before.ece(), after.ece(), t, before.bins(), after.bins());
-    }
-
-    private static double[][] logits(TrainedModel.Scores s) {
-        double[][] out = new double[s.count()][s.outputs()];
-        for (int i = 0; i < s.count(); i++) {
-            for (int k = 0; k < s.outputs(); k++) {
-                out[i][k] = s.values()[i * s.outputs() + k];
-            }
-        }
-        return out;
     }
 
     private void timelines(TrainedModel model, List<Sample> samples, double[][] probs, Path dir, String prefix,
@@ -257,7 +245,7 @@ public final class ModelEvaluator {
                 annotated.add((double) samples.get(i).dominant());
                 predicted.add((double) ClassificationMetrics.argMax(ema));
             }
-            String file = "timeline-" + e.getKey().replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
+            String file = "timeline-" + FileNames.safe(e.getKey()) + ".png";
             charts.put("timeline " + e.getKey(), rel(prefix, ReportCharts.timeline(dir.resolve(file),
                     model.modelId() + ": " + e.getKey(), model.labels(), t, annotated, predicted)));
         }

@@ -1,5 +1,6 @@
 package dev.emotion.core.evaluation;
 
+import dev.emotion.core.FileNames;
 import dev.emotion.core.contract.Contracts;
 import dev.emotion.core.training.CurvesChart;
 import dev.emotion.core.training.Trainer;
@@ -58,7 +59,7 @@ public record StudyReport(String studyId, String evaluationId, Instant createdAt
             if (e.getValue().isEmpty()) {
                 continue;
             }
-            String safe = safeName(e.getKey());
+            String safe = FileNames.safe(e.getKey());
             List<Path> pngs = CurvesChart.write(dir.resolve(safe), "training", e.getKey() + " training",
                     e.getValue());
             Map<String, String> rel = new LinkedHashMap<>();
@@ -80,15 +81,11 @@ public record StudyReport(String studyId, String evaluationId, Instant createdAt
             ReportCharts.comparison(dir.resolve("model_comparison.png"), names, values, cis);
         }
         for (ModelEvaluator.ModelResult m : models) {
-            Files.write(dir.resolve(safeName(m.modelId()) + "_results.json"),
+            Files.write(dir.resolve(FileNames.safe(m.modelId()) + "_results.json"),
                     Contracts.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
         }
         Files.write(dir.resolve("detailed_analysis.json"),
                 Contracts.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
         Files.writeString(dir.resolve("index.html"), HtmlReport.render(this, !values.isEmpty()));
-    }
-
-    public static String safeName(String s) {
-        return s.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 }

@@ -10,17 +10,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.emotion.core.contract.Architecture;
 import dev.emotion.core.contract.Contracts;
 import dev.emotion.core.contract.Task;
+import dev.emotion.core.FileNames;
+import dev.emotion.core.evaluation.Probabilities;
 import dev.emotion.core.training.BatchLoader;
-import java.io.DataInputStream;
+import dev.emotion.core.training.Trainer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -36,6 +44,9 @@ public final class TrainedModel implements AutoCloseable {
     /** Raw head outputs (n x outputs, row-major) and, when asked, ViT attention per block [block][n][heads][N][N]. */
     public record Scores(int count, int outputs, float[] values, double[][][][][] attention) {
     }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
 
     private final String modelId;
     private final Architecture architecture;
@@ -65,21 +76,18 @@ public final class TrainedModel implements AutoCloseable {
             throw new IOException(json + ": unknown architecture '" + description.path("architecture").asText()
                     + "' or task '" + description.path("task").asText() + "'", e);
         }
-        inputSize = description.path("inputSize").asInt(ModelSpec.of(architecture).inputSize());
-        mean = floats(description.path("mean"), ModelSpec.of(architecture).mean());
-        std = floats(description.path("std"), ModelSpec.of(architecture).std());
-        List<String> l = new ArrayList<>();
-        description.path("labels").forEach(n -> l.add(n.asText()));
-        labels = l.isEmpty() ? EmotionNet.labels(task) : List.copyOf(l);
+        ModelSpec spec = ModelSpec.of(architecture); // model.json repeats these for other readers; one source here
+        inputSize = spec.inputSize();
+        mean = spec.mean();
+        std = spec.std();
+        labels = EmotionNet.labels(task);
         sizeBytes = Files.size(params);
         manager = Engine.getEngine("PyTorch").newBaseManager();
         try {
             net = EmotionNet.build(architecture, task);
             net.initialize(manager, 1);
-            try (DataInputStream is = new DataInputStream(Files.newInputStream(params))) {
-                net.loadParameters(manager, is);
-            }
-        } catch (ai.djl.MalformedModelException | RuntimeException e) {
+            Trainer.loadParameters(net, manager, params);
+        } catch (IOException | RuntimeException e) {
             manager.close();
             throw new IOException(params + " does not hold parameters of " + architecture.id() + "/" + task.id()
                     + ": " + e.getMessage(), e);
@@ -96,6 +104,37 @@ public final class TrainedModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The model directory of {@code modelId} under {@code cacheDir}, downloaded once from the registry's artifact
+     * URL (a zip, as {@code GET /api/v1/models/{id}/artifact} serves it) and unpacked atomically.
+     */
+    public static Path download(String modelId, String artifactUrl, Path cacheDir) throws IOException {
+        Path target = cacheDir.resolve(FileNames.safe(modelId));
+        if (Files.isRegularFile(target.resolve("model.params")) && Files.isRegularFile(target.resolve("model.json"))) {
+            return target;
+        }
+        Files.createDirectories(cacheDir);
+        try {
+            HttpResponse<InputStream> resp = HTTP.send(HttpRequest.newBuilder(URI.create(artifactUrl))
+                    .timeout(Duration.ofMinutes(5)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = resp.body()) {
+                if (resp.statusCode() != 200) {
+                    throw new IOException("GET " + artifactUrl + " answered " + resp.statusCode()
+                            + ": is training-service up and does it still hold model " + modelId + "?");
+                }
+                Path tmp = cacheDir.resolve(target.getFileName() + ".download-" + UUID.randomUUID());
+                unzip(body, tmp);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while downloading " + artifactUrl, e);
+        } catch (java.net.ConnectException e) {
+            throw new IOException("cannot reach " + artifactUrl + " (is training-service up?)", e);
+        }
+        return target;
+    }
+
     /** Unpacks the registry's zip (as served by {@code GET /api/v1/models/{id}/artifact}) into {@code dir}. */
     public static Path unzip(InputStream zip, Path dir) throws IOException {
         Files.createDirectories(dir);
@@ -107,8 +146,8 @@ public final class TrainedModel implements AutoCloseable {
                     throw new IOException("model artifact entry '" + e.getName() + "' is not a plain file name");
                 }
                 Path tmp = target.resolveSibling(target.getFileName() + ".part");
-                Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
         }
         return dir;
@@ -157,29 +196,8 @@ public final class TrainedModel implements AutoCloseable {
 
     /** Per-sample probabilities: softmax over classes, sigmoid per label or for the attention score. */
     public double[][] probabilities(Scores s) {
-        double[][] out = new double[s.count()][s.outputs()];
-        for (int i = 0; i < s.count(); i++) {
-            int o = i * s.outputs();
-            if (task == Task.EMOTION_CLASS) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int k = 0; k < s.outputs(); k++) {
-                    max = Math.max(max, s.values()[o + k]);
-                }
-                double sum = 0;
-                for (int k = 0; k < s.outputs(); k++) {
-                    out[i][k] = Math.exp(s.values()[o + k] - max);
-                    sum += out[i][k];
-                }
-                for (int k = 0; k < s.outputs(); k++) {
-                    out[i][k] /= sum;
-                }
-            } else {
-                for (int k = 0; k < s.outputs(); k++) {
-                    out[i][k] = 1 / (1 + Math.exp(-s.values()[o + k]));
-                }
-            }
-        }
-        return out;
+        double[][] logits = Probabilities.rows(s.values(), s.count());
+        return task == Task.EMOTION_CLASS ? Probabilities.softmax(logits, 1) : Probabilities.sigmoid(logits);
     }
 
     public String modelId() {
@@ -222,12 +240,5 @@ public final class TrainedModel implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
-    }
-
-    private static float[] floats(JsonNode n, float[] fallback) {
-        if (!n.isArray() || n.size() != 3) {
-            return fallback;
-        }
-        return new float[] {(float) n.get(0).asDouble(), (float) n.get(1).asDouble(), (float) n.get(2).asDouble()};
     }
 }

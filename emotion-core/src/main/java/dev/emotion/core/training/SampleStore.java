@@ -1,5 +1,6 @@
 package dev.emotion.core.training;
 
+import dev.emotion.core.FileNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.emotion.core.contract.Contracts;
 import dev.emotion.core.contract.Emotion;
@@ -40,8 +41,8 @@ public final class SampleStore {
 
     /** @return the number of faces written */
     public int write(FaceBatch batch) {
-        Path dir = root.resolve(safe(batch.studyId())).resolve(batch.split().label()).resolve(safe(batch.participantId()))
-                .resolve(safe(batch.videoId()));
+        Path dir = root.resolve(FileNames.safe(batch.studyId())).resolve(batch.split().label()).resolve(FileNames.safe(batch.participantId()))
+                .resolve(FileNames.safe(batch.videoId()));
         try {
             Files.createDirectories(dir);
             for (FaceFrame f : batch.frames()) {
@@ -67,7 +68,7 @@ public final class SampleStore {
      * stable order.
      */
     public List<Sample> samples(String studyId, Split split, Set<String> completedJobs) {
-        Path dir = root.resolve(safe(studyId)).resolve(split.label());
+        Path dir = root.resolve(FileNames.safe(studyId)).resolve(split.label());
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -101,14 +102,26 @@ public final class SampleStore {
         return out;
     }
 
+    /**
+     * Whether any face of the study and split is stored, without reading them: a cheap check before queueing work
+     * that will read them (which still filters by completed jobs).
+     */
+    public boolean has(String studyId, Split split) {
+        Path dir = root.resolve(FileNames.safe(studyId)).resolve(split.label());
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.anyMatch(p -> p.getFileName().toString().endsWith(".json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the store at " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {
         // A unique temporary name: redelivered copies of a batch may be written concurrently.
         Path tmp = target.resolveSibling(target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
         Files.write(tmp, bytes);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static String safe(String s) {
-        return s.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 }

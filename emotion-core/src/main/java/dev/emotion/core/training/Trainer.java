@@ -11,6 +11,10 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.emotion.core.contract.Architecture;
 import dev.emotion.core.contract.Task;
+import dev.emotion.core.evaluation.ClassificationMetrics;
+import dev.emotion.core.evaluation.MultilabelMetrics;
+import dev.emotion.core.evaluation.Probabilities;
+import dev.emotion.core.evaluation.RegressionMetrics;
 import dev.emotion.core.models.EmotionNet;
 import dev.emotion.core.models.ModelSpec;
 import java.io.DataInputStream;
@@ -272,7 +276,7 @@ public final class Trainer {
     }
 
     /** Samples that have a target for the task (attention regression needs an Attention value). */
-    static List<Sample> usable(List<Sample> samples, Task task) {
+    public static List<Sample> usable(List<Sample> samples, Task task) {
         if (task != Task.ATTENTION_REGRESSION) {
             return samples;
         }
@@ -422,47 +426,52 @@ public final class Trainer {
         return new Evaluation(lossSum / n, metrics(c.task(), scores, samples));
     }
 
-    /** Metrics from raw head outputs (logits), n x outputs row-major, in sample order. */
+    /**
+     * Validation metrics from raw head outputs (logits), n x outputs row-major, in sample order: the evaluation
+     * package's definitions, the headline ones only, plus {@code score} (higher is better) for early stopping:
+     * macro-F1 for the dominant emotion, micro-F1 for multilabel, minus MAE for attention regression.
+     */
     public static Map<String, Double> metrics(Task task, float[] scores, List<Sample> samples) {
         int n = samples.size();
+        double[][] logits = Probabilities.rows(scores, n);
+        Map<String, Double> all;
+        List<String> keep;
+        String score;
         switch (task) {
             case EMOTION_CLASS -> {
-                int classes = scores.length / Math.max(1, n);
-                int[] pred = new int[n];
-                int[] truth = new int[n];
-                for (int i = 0; i < n; i++) {
-                    int best = 0;
-                    for (int k = 1; k < classes; k++) {
-                        if (scores[i * classes + k] > scores[i * classes + best]) {
-                            best = k;
-                        }
-                    }
-                    pred[i] = best;
-                    truth[i] = samples.get(i).dominant();
-                }
-                return TaskMetrics.classification(pred, truth, classes);
+                all = ClassificationMetrics.of(samples.stream().mapToInt(Sample::dominant).toArray(),
+                        Probabilities.softmax(logits, 1), EmotionNet.labels(task)).headline();
+                keep = List.of("accuracy", "macro_f1", "balanced_accuracy");
+                score = "macro_f1";
             }
             case EMOTION_MULTILABEL -> {
-                boolean[] pred = new boolean[n * 7];
-                boolean[] truth = new boolean[n * 7];
+                boolean[][] truth = new boolean[n][7];
                 for (int i = 0; i < n; i++) {
                     for (int k = 0; k < 7; k++) {
-                        pred[i * 7 + k] = scores[i * 7 + k] > 0;
-                        truth[i * 7 + k] = samples.get(i).emotions()[k] >= 0.5f;
+                        truth[i][k] = samples.get(i).emotions()[k] >= 0.5f;
                     }
                 }
-                return TaskMetrics.multilabel(pred, truth, 7);
+                all = MultilabelMetrics.of(truth, Probabilities.sigmoid(logits), EmotionNet.labels(task)).headline();
+                keep = List.of("micro_f1", "macro_f1", "hamming_loss");
+                score = "micro_f1";
             }
             default -> {
-                float[] pred = new float[n];
-                float[] truth = new float[n];
+                double[] pred = new double[n];
+                double[][] p = Probabilities.sigmoid(logits);
                 for (int i = 0; i < n; i++) {
-                    pred[i] = (float) (1 / (1 + Math.exp(-scores[i])));
-                    truth[i] = samples.get(i).attention();
+                    pred[i] = p[i][0];
                 }
-                return new LinkedHashMap<>(TaskMetrics.regression(pred, truth));
+                all = RegressionMetrics.of(pred, samples.stream().mapToDouble(Sample::attention).toArray())
+                        .headline();
+                all.put("neg_mae", -all.get("mae"));
+                keep = List.of("mae", "rmse", "pearson");
+                score = "neg_mae";
             }
         }
+        Map<String, Double> m = new LinkedHashMap<>();
+        keep.stream().filter(all::containsKey).forEach(k -> m.put(k, all.get(k)));
+        m.put("score", all.get(score));
+        return m;
     }
 
     static void saveParameters(EmotionNet net, Path file) throws IOException {

@@ -158,7 +158,7 @@ class MetricsTest {
         double[][] logits = new double[n][3];
         for (int i = 0; i < n; i++) {
             double[] z = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()};
-            double[] p = Calibration.softmax(new double[][] {z}, 1)[0];
+            double[] p = Probabilities.softmax(new double[][] {z}, 1)[0];
             double u = r.nextDouble();
             truth[i] = u < p[0] ? 0 : u < p[0] + p[1] ? 1 : 2;
             for (int k = 0; k < 3; k++) {
@@ -167,8 +167,8 @@ class MetricsTest {
         }
         double t = Calibration.fitTemperature(truth, logits);
         assertEquals(3.0, t, 0.3);
-        double before = Calibration.of(truth, Calibration.softmax(logits, 1), 15).ece();
-        double after = Calibration.of(truth, Calibration.softmax(logits, t), 15).ece();
+        double before = Calibration.of(truth, Probabilities.softmax(logits, 1), 15).ece();
+        double after = Calibration.of(truth, Probabilities.softmax(logits, t), 15).ece();
         assertTrue(after < before / 2, "ECE " + before + " -> " + after);
     }
 

@@ -1,5 +1,6 @@
 package dev.emotion.evaluation.jobs;
 
+import dev.emotion.core.FileNames;
 import dev.emotion.core.contract.Contract;
 import dev.emotion.core.contract.EvaluationReport;
 import dev.emotion.core.contract.JobState;
@@ -23,14 +24,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -74,8 +68,6 @@ public class EvaluationJobs {
     private final Path reportsDir;
     private final String publicUrl;
     private final ModelEvaluator.Options options;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
 
     public EvaluationJobs(HeldOutStore store, StudyCatalog studies, ModelCatalog models, TrainingCurves curves,
                           RecordPublisher publisher, @ConfigProperty(name = "emotion.data-dir") String dataDir,
@@ -125,13 +117,14 @@ public class EvaluationJobs {
                         + m.studyId() + "', not '" + studyId + "'");
             }
         }
-        if (testSamples(studyId).isEmpty()) {
+        if (!store.store().has(studyId, Split.TEST)) {
             throw new ApiErrors.Invalid("empty test split", "study '" + studyId + "' has no test-split faces in this "
                     + "service's store yet (held-out participants: none received): wait for the ingest to arrive");
         }
         String id = "eval-" + UUID.randomUUID();
-        Status s = new Status(id, studyId, List.copyOf(ids), JobState.QUEUED, new LinkedHashMap<>(), null, null, null,
-                Instant.now(), null);
+        // Written by the worker while GET reads it: a concurrent map, ordered by model id.
+        Status s = new Status(id, studyId, List.copyOf(ids), JobState.QUEUED,
+                new java.util.concurrent.ConcurrentSkipListMap<>(), null, null, null, Instant.now(), null);
         jobs.put(id, s);
         worker.submit(() -> run(s));
         return s;
@@ -149,10 +142,6 @@ public class EvaluationJobs {
         return jobs.values().stream().sorted(java.util.Comparator.comparing(Status::submittedAt).reversed()).toList();
     }
 
-    private List<Sample> testSamples(String studyId) {
-        return store.store().samples(studyId, Split.TEST, completedJobs(studyId));
-    }
-
     private Set<String> completedJobs(String studyId) {
         return new HashSet<>(studies.study(studyId).map(StudyCatalog.StudySummary::jobIds).orElse(List.of()));
     }
@@ -161,18 +150,18 @@ public class EvaluationJobs {
         Status s = update(submitted, JobState.RUNNING, null, null, null);
         String studyId = s.studyId();
         try {
-            List<Sample> test = testSamples(studyId);
+            List<Sample> test = store.store().samples(studyId, Split.TEST, completedJobs(studyId));
             List<Sample> val = store.store().samples(studyId, Split.VAL, completedJobs(studyId));
-            Path studyDir = reportsDir.resolve(StudyReport.safeName(studyId));
+            Path studyDir = reportsDir.resolve(FileNames.safe(studyId));
             Map<String, ModelEvaluator.ModelResult> done = results.computeIfAbsent(studyId,
                     k -> new ConcurrentHashMap<>());
             for (String modelId : s.modelIds()) {
                 ModelTrained m = models.model(modelId).orElseThrow();
                 try {
-                    Path dir = download(m);
+                    Path dir = TrainedModel.download(m.modelId(), m.artifactUrl(), dataDir.resolve("models"));
                     try (TrainedModel model = TrainedModel.open(dir)) {
                         ModelEvaluator.ModelResult r = new ModelEvaluator(options).evaluate(model, test, val,
-                                studyDir.resolve(StudyReport.safeName(modelId)),
+                                studyDir.resolve(FileNames.safe(modelId)),
                                 step -> LOG.infof("evaluation %s: %s: %s", s.evaluationId(), modelId, step));
                         done.put(modelId, r);
                         s.models().put(modelId, "evaluated: " + r.metrics());
@@ -190,7 +179,7 @@ public class EvaluationJobs {
             all.sort(java.util.Comparator.comparing(ModelEvaluator.ModelResult::modelId));
             StudyReport report = StudyReport.of(studyId, s.evaluationId(), all);
             report.write(studyDir, trainingCurves(all));
-            String url = publicUrl + "/reports/" + StudyReport.safeName(studyId) + "/index.html";
+            String url = publicUrl + "/reports/" + FileNames.safe(studyId) + "/index.html";
             publisher.publish(Topic.EVALUATION_REPORTS, studyId, new EvaluationReport(Contract.CURRENT_VERSION,
                     studyId, s.evaluationId(), all.stream().map(EvaluationJobs::score).toList(), url,
                     report.recommendation().modelId(), report.recommendation().modelId() == null ? null
@@ -239,33 +228,6 @@ public class EvaluationJobs {
             });
         }
         return out;
-    }
-
-    /** The model's registry zip, downloaded once into the data directory. */
-    private Path download(ModelTrained m) throws IOException {
-        Path dir = dataDir.resolve("models").resolve(StudyReport.safeName(m.modelId()));
-        if (Files.isRegularFile(dir.resolve("model.params")) && Files.isRegularFile(dir.resolve("model.json"))) {
-            return dir;
-        }
-        HttpRequest req = HttpRequest.newBuilder(URI.create(m.artifactUrl())).timeout(Duration.ofMinutes(5)).GET()
-                .build();
-        try {
-            HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = resp.body()) {
-                if (resp.statusCode() != 200) {
-                    throw new IOException("GET " + m.artifactUrl() + " answered " + resp.statusCode()
-                            + ": is training-service up and does it still hold model " + m.modelId() + "?");
-                }
-                Path tmp = dir.resolveSibling(dir.getFileName() + ".download-" + UUID.randomUUID());
-                TrainedModel.unzip(body, tmp);
-                Files.move(tmp, dir, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while downloading " + m.artifactUrl(), e);
-        }
-        return dir;
     }
 
     void stop(@Observes ShutdownEvent e) {

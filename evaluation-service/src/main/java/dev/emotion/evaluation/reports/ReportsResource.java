@@ -1,5 +1,6 @@
 package dev.emotion.evaluation.reports;
 
+import dev.emotion.core.FileNames;
 import dev.emotion.core.evaluation.StudyReport;
 import dev.emotion.evaluation.jobs.EvaluationJobs;
 import dev.emotion.kit.ApiErrors;
@@ -35,7 +36,7 @@ public class ReportsResource {
     @Path("/reports/{studyId}/{file: .+}")
     @Operation(summary = "The HTML report (index.html) and its charts")
     public Response file(@PathParam("studyId") String studyId, @PathParam("file") String file) {
-        java.nio.file.Path root = jobs.reportsDir().resolve(StudyReport.safeName(studyId)).normalize();
+        java.nio.file.Path root = jobs.reportsDir().resolve(FileNames.safe(studyId)).normalize();
         java.nio.file.Path f = root.resolve(file).normalize();
         if (!f.startsWith(root) || !Files.isRegularFile(f)) {
             throw new ApiErrors.Missing("no such report file", "no '" + file + "' in the report of study '" + studyId

@@ -10,16 +10,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,8 +38,6 @@ public class ModelLoader {
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "model-loader"));
     private final AtomicReference<String> pending = new AtomicReference<>();
     private final AtomicReference<Attempt> last = new AtomicReference<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
 
     public ModelLoader(ModelCatalog models, @ConfigProperty(name = "emotion.data-dir") String dataDir) {
         this.models = models;
@@ -67,7 +57,10 @@ public class ModelLoader {
         if (modelId == null || modelId.equals(slot.modelId())) {
             return;
         }
-        if (pending.getAndSet(modelId) == null && !worker.isShutdown()) { // shutting down: nothing to load
+        if (pending.getAndSet(modelId) != null) {
+            return; // a queued load will take the newest id
+        }
+        try {
             worker.submit(() -> {
                 String id = pending.getAndSet(null);
                 if (id != null && !id.equals(slot.modelId())) {
@@ -78,6 +71,8 @@ public class ModelLoader {
                     }
                 }
             });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debugf("shutting down: model %s not loaded", modelId); // a replayed report during shutdown
         }
     }
 
@@ -92,7 +87,7 @@ public class ModelLoader {
                         + "only; serve an emotion_class or emotion_multilabel model");
             }
             long t0 = System.nanoTime();
-            TrainedModel model = TrainedModel.open(download(m));
+            TrainedModel model = TrainedModel.open(TrainedModel.download(m.modelId(), m.artifactUrl(), dir));
             slot.swap(model);
             LOG.infof("serving model %s (%s/%s), loaded in %d ms", modelId, m.architecture().id(), m.task().id(),
                     (System.nanoTime() - t0) / 1_000_000);
@@ -104,34 +99,6 @@ public class ModelLoader {
             last.set(new Attempt(modelId, "failed", e.getMessage(), Instant.now()));
             throw e;
         }
-    }
-
-    private Path download(ModelTrained m) throws IOException {
-        Path target = dir.resolve(m.modelId().replaceAll("[^A-Za-z0-9._-]", "_"));
-        if (Files.isRegularFile(target.resolve("model.params")) && Files.isRegularFile(target.resolve("model.json"))) {
-            return target;
-        }
-        Files.createDirectories(dir);
-        try {
-            HttpResponse<InputStream> resp = http.send(HttpRequest.newBuilder(URI.create(m.artifactUrl()))
-                    .timeout(Duration.ofMinutes(5)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = resp.body()) {
-                if (resp.statusCode() != 200) {
-                    throw new IOException("GET " + m.artifactUrl() + " answered " + resp.statusCode()
-                            + ": is training-service up and does it still hold model " + m.modelId() + "?");
-                }
-                Path tmp = dir.resolve(target.getFileName() + ".download-" + UUID.randomUUID());
-                TrainedModel.unzip(body, tmp);
-                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while downloading " + m.artifactUrl(), e);
-        } catch (java.net.ConnectException e) {
-            throw new IOException("cannot reach " + m.artifactUrl() + " (is training-service up?)", e);
-        }
-        return target;
     }
 
     void stop(@Observes ShutdownEvent e) {

@@ -10,7 +10,9 @@ import dev.emotion.core.inference.FaceScorer;
 import dev.emotion.core.inference.ImageInput;
 import dev.emotion.core.inference.ModelSlot;
 import dev.emotion.inference.model.ModelLoader;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -38,6 +40,8 @@ public class Scoring {
     private final DynamicBatcher batcher;
     private final FaceScorer scorer;
     private final MeterRegistry metrics;
+    private final Timer frameTimer;
+    private final Counter faceCounter;
     private final long maxPixels;
     private final int maxImageBytes;
 
@@ -50,6 +54,8 @@ public class Scoring {
                    int maxImageBytes) {
         this.loader = loader;
         this.metrics = metrics;
+        this.frameTimer = metrics.timer("emotion.inference.frame");
+        this.faceCounter = metrics.counter("emotion.inference.faces");
         this.maxPixels = maxPixels;
         this.maxImageBytes = maxImageBytes;
         this.batcher = new DynamicBatcher(maxBatch, maxDelay);
@@ -96,11 +102,10 @@ public class Scoring {
             List<Detection> faces = scorer.detect(bgr);
             int[] ids = tracker == null ? null : tracker.assign(faces);
             FaceScorer.Scored s = scorer.score(lease, bgr, faces, ids);
-            double ms = (System.nanoTime() - startNanos) / 1e6;
-            metrics.timer("emotion.inference.frame").record(java.time.Duration.ofNanos(System.nanoTime()
-                    - startNanos));
-            metrics.counter("emotion.inference.faces").increment(faces.size());
-            return new Result(s.modelId(), bgr.cols(), bgr.rows(), s.faces(), ms);
+            long nanos = System.nanoTime() - startNanos;
+            frameTimer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            faceCounter.increment(faces.size());
+            return new Result(s.modelId(), bgr.cols(), bgr.rows(), s.faces(), nanos / 1e6);
         }
     }
 

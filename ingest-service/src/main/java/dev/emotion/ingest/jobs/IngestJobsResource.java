@@ -1,5 +1,6 @@
 package dev.emotion.ingest.jobs;
 
+import dev.emotion.core.FileNames;
 import dev.emotion.core.contract.IngestProgress;
 import dev.emotion.core.view.JobBoard;
 import dev.emotion.kit.ApiErrors;
@@ -120,7 +121,7 @@ public class IngestJobsResource {
         if (name == null) {
             return fallback;
         }
-        String base = java.nio.file.Path.of(name).getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+        String base = FileNames.safe(java.nio.file.Path.of(name).getFileName().toString());
         return base.isBlank() || base.startsWith(".") ? fallback : base;
     }
 }

@@ -1,5 +1,6 @@
 package dev.emotion.training.jobs;
 
+import dev.emotion.core.FileNames;
 import dev.emotion.core.contract.Contracts;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,7 +26,7 @@ public final class ModelArtifacts {
     }
 
     public Path dir(String modelId) {
-        return root.resolve(modelId.replaceAll("[^A-Za-z0-9._-]", "_"));
+        return root.resolve(FileNames.safe(modelId));
     }
 
     public void store(String modelId, Path params, Map<String, Object> description) {
