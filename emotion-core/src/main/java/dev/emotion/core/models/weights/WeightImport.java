@@ -75,7 +75,7 @@ public final class WeightImport {
             String found = candidates.stream().filter(source.names()::contains).findFirst().orElse(null);
             if (found == null) {
                 missing.add((candidates.isEmpty() ? "(no name for " + e.getKey() + ")" : String.join(" or ",
-                        candidates)) + " " + Arrays.toString(target));
+                        candidates)) + " " + Arrays.toString(layout.sourceShape(e.getKey(), target)));
                 continue;
             }
             used.add(found);
