@@ -13,9 +13,15 @@ final class TrainCommand {
 
     static final String HELP = """
             Usage: ./emotion train --study S --model cnn_simple|vit_scratch|resnet_pretrained|vit_pretrained
+                                                     |face_expression_baseline
                                    [--task emotion_class|emotion_multilabel|attention_regression] [--epochs N]
                                    [--batch-size N] [--learning-rate X] [--grad-accum N] [--seed N]
                                    [--resume TRAINING_ID] [--allow-random-init] [--no-augment]
+                                   [--backbone resnet50|resnet34-faces|face-expression|vit_b_16]
+                                   [--weights FILE_OR_URL] [--weights-sha256 HEX]
+            Pretrained backbones: resnet50 and vit_b_16 need ImageNet safetensors (README, 'Pretrained weights');
+            resnet34-faces and face-expression are face-api networks fetched by deploy/models/fetch-models.sh.
+            face_expression_baseline imports face-api's expression classifier without training (emotion_class).
                    ./emotion train --eval-only MODEL_ID [--split val|test]   (scores a registered model)
             Options: --url http://localhost:8082 (training-service), --api-key K (or EMOTION_API_KEY)
             Alias: train_model. Prints the model id when done.""";
@@ -25,7 +31,8 @@ final class TrainCommand {
 
     static int run(List<String> argv) throws Exception {
         Args a = new Args("train", argv, Set.of("study", "model", "task", "epochs", "batch-size", "learning-rate",
-                "grad-accum", "seed", "resume", "url", "api-key", "eval-only", "split"),
+                "grad-accum", "seed", "resume", "url", "api-key", "eval-only", "split", "backbone", "weights",
+                "weights-sha256"),
                 Set.of("allow-random-init", "no-augment"));
         String url = a.get("url", System.getenv().getOrDefault("TRAINING_URL", "http://localhost:"
                 + System.getenv().getOrDefault("TRAINING_PORT", "8082"))).replaceAll("/+$", "");
@@ -65,6 +72,12 @@ final class TrainCommand {
         }
         if (a.has("resume")) {
             body.put("resume", a.required("resume"));
+        }
+        for (String[] o : new String[][] {{"backbone", "backbone"}, {"weights", "weights"},
+                {"weights-sha256", "weightsSha256"}}) {
+            if (a.has(o[0])) {
+                body.put(o[1], a.required(o[0]));
+            }
         }
         body.put("allowRandomInit", a.flag("allow-random-init"));
         body.put("augment", !a.flag("no-augment"));

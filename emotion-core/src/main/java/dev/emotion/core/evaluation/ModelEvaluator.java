@@ -188,7 +188,7 @@ public final class ModelEvaluator {
         int n = samples.size();
         float[] values = null;
         int outputs = 0;
-        try (BatchLoader loader = new BatchLoader(samples, ModelSpec.of(model.architecture()), false, 0)) {
+        try (BatchLoader loader = new BatchLoader(samples, model.spec(), false, 0)) {
             Iterator<BatchLoader.Batch> it = loader.batches(0, 32, false);
             while (it.hasNext()) {
                 BatchLoader.Batch b = it.next();
@@ -266,7 +266,7 @@ public final class ModelEvaluator {
             }
         }
         float[] batch;
-        try (BatchLoader loader = new BatchLoader(chosen, ModelSpec.of(model.architecture()), false, 0)) {
+        try (BatchLoader loader = new BatchLoader(chosen, model.spec(), false, 0)) {
             batch = loader.batches(0, chosen.size(), false).next().images();
         }
         TrainedModel.Scores s = model.score(batch, chosen.size(), true);

@@ -62,16 +62,29 @@ public final class EmotionNet extends AbstractBlock {
         };
     }
 
+    /** The architecture with its default backbone (ImageNet ResNet-50 / ViT-B/16 for the pretrained ones). */
     public static EmotionNet build(Architecture architecture, Task task) {
-        ModelSpec spec = ModelSpec.of(architecture);
+        return build(ModelSpec.of(architecture), task);
+    }
+
+    public static EmotionNet build(ModelSpec spec, Task task) {
         int out = outputs(task);
-        return switch (architecture) {
+        if (spec.architecture() == Architecture.FACE_EXPRESSION_BASELINE) {
+            if (task != Task.EMOTION_CLASS) {
+                throw new IllegalArgumentException("the face expression baseline only predicts emotion_class (its 7 "
+                        + "expression outputs), not " + task.id());
+            }
+            return new EmotionNet(spec, task, new FaceExpressionNet(false), 256, new ExpressionHead());
+        }
+        if (spec.pretrainedBackbone()) {
+            Backbone b = spec.backbone();
+            return new EmotionNet(spec, task, b.build(), b.featureDim(), mlpHead(1024, out, 0.5f));
+        }
+        return switch (spec.architecture()) {
             case CNN_SIMPLE -> new EmotionNet(spec, task, simpleCnn(), 512, mlpHead(512, out, 0.3f));
             case VIT_SCRATCH -> new EmotionNet(spec, task, new VisionTransformer(spec.inputSize(), 14, 384, 6, 6, 4,
                     1e-6f), 384, Linear.builder().setUnits(out).build());
-            case RESNET_PRETRAINED -> new EmotionNet(spec, task, ResNet.resnet50(), 2048, mlpHead(1024, out, 0.5f));
-            case VIT_PRETRAINED -> new EmotionNet(spec, task, new VisionTransformer(224, 16, 768, 12, 12, 4, 1e-6f),
-                    768, mlpHead(1024, out, 0.5f));
+            default -> throw new IllegalArgumentException(spec.architecture().id() + " needs a backbone");
         };
     }
 

@@ -50,6 +50,7 @@ public final class TrainedModel implements AutoCloseable {
 
     private final String modelId;
     private final Architecture architecture;
+    private final ModelSpec spec;
     private final Task task;
     private final int inputSize;
     private final float[] mean;
@@ -76,7 +77,16 @@ public final class TrainedModel implements AutoCloseable {
             throw new IOException(json + ": unknown architecture '" + description.path("architecture").asText()
                     + "' or task '" + description.path("task").asText() + "'", e);
         }
-        ModelSpec spec = ModelSpec.of(architecture); // model.json repeats these for other readers; one source here
+        Backbone backbone = Backbone.defaultFor(architecture);
+        String backboneId = description.path("backbone").asText("");
+        if (!backboneId.isBlank() && architecture.trained()) {
+            try {
+                backbone = Backbone.parse(backboneId, architecture);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(json + ": " + e.getMessage(), e);
+            }
+        }
+        spec = ModelSpec.of(architecture, backbone); // model.json repeats these for other readers; one source here
         inputSize = spec.inputSize();
         mean = spec.mean();
         std = spec.std();
@@ -84,7 +94,7 @@ public final class TrainedModel implements AutoCloseable {
         sizeBytes = Files.size(params);
         manager = Engine.getEngine("PyTorch").newBaseManager();
         try {
-            net = EmotionNet.build(architecture, task);
+            net = EmotionNet.build(spec, task);
             net.initialize(manager, 1);
             Trainer.loadParameters(net, manager, params);
         } catch (IOException | RuntimeException e) {
@@ -210,6 +220,11 @@ public final class TrainedModel implements AutoCloseable {
 
     public Task task() {
         return task;
+    }
+
+    /** Input size, normalisation and backbone the model was built with. */
+    public ModelSpec spec() {
+        return spec;
     }
 
     public int inputSize() {

@@ -16,7 +16,11 @@ import dev.emotion.core.evaluation.MultilabelMetrics;
 import dev.emotion.core.evaluation.Probabilities;
 import dev.emotion.core.evaluation.RegressionMetrics;
 import dev.emotion.core.models.EmotionNet;
+import dev.emotion.core.models.Backbone;
 import dev.emotion.core.models.ModelSpec;
+import dev.emotion.core.models.weights.PretrainedWeights;
+import dev.emotion.core.models.weights.WeightImport;
+import dev.emotion.core.models.weights.WeightImportException;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -43,32 +47,47 @@ public final class Trainer {
     public record Config(Architecture architecture, Task task, int epochs, int batchSize, int gradAccum,
                          float learningRate, float weightDecay, float warmupEpochs, int restartEpochs,
                          float clipNorm, int patience, long seed, boolean augment, boolean classWeights,
-                         boolean allowRandomInit) {
+                         boolean allowRandomInit, Backbone backbone, String weights, String weightsSha256) {
 
         public static Config defaults(Architecture a, Task t) {
             ModelSpec s = ModelSpec.of(a);
             return new Config(a, t, 10, s.cpuBatch(), 1, s.learningRate(), 0.05f, 1, 5, 1.0f, 4, 42, true, true,
-                    false);
+                    false, s.backbone(), null, null);
+        }
+
+        public ModelSpec spec() {
+            return ModelSpec.of(architecture, backbone == null ? Backbone.defaultFor(architecture) : backbone);
+        }
+
+        /** A pretrained architecture on another backbone, with weights from {@code weights} (null: the default). */
+        public Config withBackbone(Backbone b, String weightsLocation, String sha256) {
+            return new Config(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay,
+                    warmupEpochs, restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit, b,
+                    weightsLocation, sha256);
         }
 
         public Config withEpochs(int e) {
             return new Config(architecture, task, e, batchSize, gradAccum, learningRate, weightDecay, warmupEpochs,
-                    restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit);
+                    restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit, backbone,
+                    weights, weightsSha256);
         }
 
         public Config withBatch(int batch, int accum) {
             return new Config(architecture, task, epochs, batch, accum, learningRate, weightDecay, warmupEpochs,
-                    restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit);
+                    restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit, backbone,
+                    weights, weightsSha256);
         }
 
         public Config withAugment(boolean a) {
             return new Config(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay,
-                    warmupEpochs, restartEpochs, clipNorm, patience, seed, a, classWeights, allowRandomInit);
+                    warmupEpochs, restartEpochs, clipNorm, patience, seed, a, classWeights, allowRandomInit, backbone,
+                    weights, weightsSha256);
         }
 
         public Config withAllowRandomInit(boolean allow) {
             return new Config(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay,
-                    warmupEpochs, restartEpochs, clipNorm, patience, seed, augment, classWeights, allow);
+                    warmupEpochs, restartEpochs, clipNorm, patience, seed, augment, classWeights, allow, backbone, weights,
+                    weightsSha256);
         }
 
         void check() {
@@ -88,7 +107,7 @@ public final class Trainer {
     /** A finished run. */
     public record Result(Path bestCheckpoint, Path lastCheckpoint, int bestEpoch, Map<String, Double> bestMetrics,
                          List<EpochReport> history, boolean stoppedEarly, long totalParameters,
-                         long trainableParameters) {
+                         long trainableParameters, String pretrainedWeights) {
     }
 
     /** Progress callbacks (the service publishes them; the CLI draws bars). */
@@ -96,6 +115,10 @@ public final class Trainer {
         void epoch(EpochReport report);
 
         default void batch(int epoch, int batch, int batches) {
+        }
+
+        /** A one-line note (weights loaded, downloads). */
+        default void message(String line) {
         }
     }
 
@@ -110,13 +133,7 @@ public final class Trainer {
 
     public Result train(Config c, List<Sample> train, List<Sample> val, Path dir, boolean resume, Listener listener) {
         c.check();
-        ModelSpec spec = ModelSpec.of(c.architecture());
-        if (spec.pretrainedBackbone() && !c.allowRandomInit()) {
-            throw new TrainingException(c.architecture().id() + " is a pretrained architecture but no pretrained "
-                    + "backbone weights were loaded (importing ImageNet/face weights is not built yet). Training it "
-                    + "would produce a random-feature model under a pretrained name; pass allowRandomInit "
-                    + "(--allow-random-init) to do that knowingly.");
-        }
+        ModelSpec spec = c.spec();
         List<Sample> trainSet = usable(train, c.task());
         List<Sample> valSet = usable(val, c.task());
         if (trainSet.isEmpty() || valSet.isEmpty()) {
@@ -130,8 +147,19 @@ public final class Trainer {
              BatchLoader valLoader = new BatchLoader(valSet, spec, false, c.seed())) {
             Files.createDirectories(dir);
             engine.setRandomSeed((int) c.seed());
-            EmotionNet net = EmotionNet.build(c.architecture(), c.task());
+            EmotionNet net = EmotionNet.build(spec, c.task());
             net.initialize(root, Math.min(2, c.batchSize()));
+            String pretrained = spec.pretrainedBackbone() ? loadBackbone(net, c, dir, listener) : null;
+            if (!c.architecture().trained()) {
+                // zero training: the imported network is the model; score it on validation like an epoch would
+                Evaluation v = evaluate(net, new ParameterStore(root, false), root, valLoader, valSet, c, null);
+                saveParameters(net, dir.resolve("best.params"));
+                saveParameters(net, dir.resolve("last.params"));
+                EpochReport r = new EpochReport(0, 0, 0, 0, v.loss(), v.metrics(), 0, 0);
+                listener.epoch(r);
+                return new Result(dir.resolve("best.params"), dir.resolve("last.params"), 0, v.metrics(), List.of(r),
+                        false, net.parameterCount(false), 0, pretrained);
+            }
             boolean resuming = resume && Files.isRegularFile(dir.resolve("last.json"));
             if (resuming) {
                 loadParameters(net, root, dir.resolve("last.params"));
@@ -246,9 +274,37 @@ public final class Trainer {
                 }
             }
             return new Result(dir.resolve("best.params"), dir.resolve("last.params"), bestEpoch, bestMetrics,
-                    List.copyOf(history), stoppedEarly, net.parameterCount(false), net.parameterCount(true));
+                    List.copyOf(history), stoppedEarly, net.parameterCount(false), net.parameterCount(true),
+                    pretrained);
         } catch (IOException e) {
             throw new UncheckedIOException("checkpoint I/O in " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads the backbone's pretrained weights; without any, refuses (naming where to put them) unless the config
+     * knowingly allows random initialisation. Returns what was loaded, for the model's lineage.
+     */
+    static String loadBackbone(EmotionNet net, Config c, Path dir, Listener listener) {
+        Backbone b = net.spec().backbone();
+        try {
+            WeightImport.Report r = PretrainedWeights.load(b, net.backbone(), c.weights(), c.weightsSha256(),
+                    dir.resolveSibling(".weights-cache"), listener::message);
+            listener.message("backbone " + b.id() + ": " + r.summary());
+            if (!c.architecture().trained()) {
+                WeightImport.Report head = PretrainedWeights.load(b, net.head(), c.weights(), c.weightsSha256(),
+                        dir.resolveSibling(".weights-cache"), listener::message);
+                return r.summary() + "; classifier: loaded " + head.loaded() + " tensors";
+            }
+            return r.summary();
+        } catch (PretrainedWeights.Missing e) {
+            if (c.allowRandomInit()) {
+                listener.message("backbone " + b.id() + " has RANDOM weights (allowRandomInit): " + e.getMessage());
+                return "random initialisation (no pretrained weights; allowRandomInit)";
+            }
+            throw new TrainingException(c.architecture().id() + " is a pretrained architecture: " + e.getMessage());
+        } catch (WeightImportException e) {
+            throw new TrainingException(c.architecture().id() + " backbone " + b.id() + ": " + e.getMessage());
         }
     }
 
@@ -258,15 +314,22 @@ public final class Trainer {
      */
     public Evaluation evaluateCheckpoint(Architecture architecture, Task task, Path params, List<Sample> samples,
                                          int batchSize) {
+        return evaluateCheckpoint(ModelSpec.of(architecture), task, params, samples, batchSize);
+    }
+
+    public Evaluation evaluateCheckpoint(ModelSpec spec, Task task, Path params, List<Sample> samples,
+                                         int batchSize) {
+        Architecture architecture = spec.architecture();
         List<Sample> usable = usable(samples, task);
         if (usable.isEmpty()) {
             throw new TrainingException("no usable samples to evaluate " + architecture.id() + "/" + task.id() + " on");
         }
-        Config c = Config.defaults(architecture, task).withBatch(batchSize, 1);
+        Config c = Config.defaults(architecture, task).withBatch(batchSize, 1).withBackbone(spec.backbone(), null,
+                null);
         Engine engine = Engine.getEngine(ENGINE);
         try (NDManager root = engine.newBaseManager();
-             BatchLoader loader = new BatchLoader(usable, ModelSpec.of(architecture), false, c.seed())) {
-            EmotionNet net = EmotionNet.build(architecture, task);
+             BatchLoader loader = new BatchLoader(usable, spec, false, c.seed())) {
+            EmotionNet net = EmotionNet.build(spec, task);
             net.initialize(root, Math.min(2, batchSize));
             loadParameters(net, root, params);
             return evaluate(net, new ParameterStore(root, false), root, loader, usable, c, null);

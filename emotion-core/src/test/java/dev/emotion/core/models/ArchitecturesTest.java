@@ -13,6 +13,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.emotion.core.contract.Architecture;
 import dev.emotion.core.contract.Task;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -48,6 +49,11 @@ class ArchitecturesTest {
                     assertEquals(85_798_656L + 795_656L, total);
                     assertEquals(795_656L, trainable);
                 }
+                // face-api's expression net: 323,687 values in its TFJS file, fc (7 x 256 + 7) as the head
+                case FACE_EXPRESSION_BASELINE -> {
+                    assertEquals(323_687L, total);
+                    assertEquals(1_799L, trainable);
+                }
                 default -> throw new AssertionError(a);
             }
             ParameterStore ps = new ParameterStore(manager, false);
@@ -71,6 +77,26 @@ class ArchitecturesTest {
             if (net.spec().pretrainedBackbone()) {
                 net.backbone().getParameters().forEach(p -> assertTrue(!p.getValue().requiresGradient(),
                         p.getKey() + " is frozen"));
+            }
+        }
+    }
+
+    /** The offline face backbones build at their own input size with the counts of their TFJS files. */
+    @Test
+    void faceBackbonesBuildAtTheirInputSize() {
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
+            for (Backbone b : new Backbone[] {Backbone.RESNET34_FACES, Backbone.FACE_EXPRESSION}) {
+                EmotionNet net = EmotionNet.build(ModelSpec.of(Architecture.RESNET_PRETRAINED, b),
+                        Task.EMOTION_CLASS);
+                net.initialize(manager, 2);
+                assertEquals(b.inputSize(), net.spec().inputSize());
+                long backbone = net.parameterCount(false) - net.parameterCount(true);
+                // recognition: 5,614,592 values minus its 256 x 128 descriptor projection; expression: minus fc
+                assertEquals(b == Backbone.RESNET34_FACES ? 5_581_824L : 321_888L, backbone, b.id());
+                assertEquals(256L * 1024 + 1024 + 1024L * 8 + 8, net.parameterCount(true), b.id());
+                NDArray x = manager.randomUniform(-1, 1, new Shape(2, 3, b.inputSize(), b.inputSize()));
+                NDList out = net.forward(new ParameterStore(manager, false), new NDList(x), false);
+                assertArrayEquals(new long[] {2, 8}, out.get(0).getShape().getShape());
             }
         }
     }

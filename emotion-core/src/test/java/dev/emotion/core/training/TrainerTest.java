@@ -146,11 +146,42 @@ class TrainerTest {
     }
 
     @Test
+    void faceBackboneTrainsItsHeadOnImportedWeightsAndTheBaselineNeedsNoTraining() throws IOException {
+        List<Sample> small = train.subList(0, Math.min(48, train.size()));
+        Trainer.Config c = Trainer.Config.defaults(Architecture.RESNET_PRETRAINED, Task.EMOTION_CLASS)
+                .withBackbone(dev.emotion.core.models.Backbone.RESNET34_FACES, null, null).withEpochs(2)
+                .withBatch(16, 1);
+        List<String> notes = new java.util.ArrayList<>();
+        Trainer.Listener listener = new Trainer.Listener() {
+            @Override
+            public void epoch(Trainer.EpochReport r) {
+            }
+
+            @Override
+            public void message(String line) {
+                notes.add(line);
+            }
+        };
+        Trainer.Result r = new Trainer().train(c, small, val, dir.resolve("faces"), false, listener);
+        assertTrue(r.pretrainedWeights().startsWith("loaded 116 tensors"), r.pretrainedWeights());
+        assertTrue(r.pretrainedWeights().contains("not used: fc"), r.pretrainedWeights());
+        assertEquals(2, r.history().size());
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("backbone resnet34-faces: loaded")), notes.toString());
+
+        Trainer.Result baseline = new Trainer().train(Trainer.Config.defaults(Architecture.FACE_EXPRESSION_BASELINE,
+                Task.EMOTION_CLASS), small, val, dir.resolve("baseline"), false, listener);
+        assertEquals(0, baseline.bestEpoch());
+        assertTrue(baseline.bestMetrics().containsKey("macro_f1"), baseline.bestMetrics().toString());
+        assertTrue(baseline.pretrainedWeights().endsWith("classifier: loaded 2 tensors"), baseline.pretrainedWeights());
+    }
+
+    @Test
     void aPretrainedArchitectureWithoutWeightsIsRefusedUnlessAskedFor() {
         Trainer.Config c = Trainer.Config.defaults(Architecture.VIT_PRETRAINED, Task.EMOTION_CLASS);
         Trainer.TrainingException e = assertThrows(Trainer.TrainingException.class,
                 () -> new Trainer().train(c, train, val, dir.resolve("refused"), false, x -> { }));
-        assertTrue(e.getMessage().startsWith("vit_pretrained is a pretrained architecture but no pretrained backbone"));
+        assertTrue(e.getMessage().startsWith("vit_pretrained is a pretrained architecture: no pretrained weights for "
+                + "backbone vit_b_16") && e.getMessage().contains("vit_b_16.safetensors"), e.getMessage());
         Trainer.TrainingException empty = assertThrows(Trainer.TrainingException.class, () -> new Trainer().train(
                 Trainer.Config.defaults(Architecture.CNN_SIMPLE, Task.EMOTION_CLASS), train, List.of(),
                 dir.resolve("empty"), false, x -> { }));

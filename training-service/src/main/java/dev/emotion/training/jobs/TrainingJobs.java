@@ -10,7 +10,9 @@ import dev.emotion.core.contract.Task;
 import dev.emotion.core.contract.Topic;
 import dev.emotion.core.contract.TrainingProgress;
 import dev.emotion.core.models.EmotionNet;
+import dev.emotion.core.models.Backbone;
 import dev.emotion.core.models.ModelSpec;
+import dev.emotion.core.models.weights.PretrainedWeights;
 import dev.emotion.core.training.CurvesChart;
 import dev.emotion.core.training.Sample;
 import dev.emotion.core.training.Trainer;
@@ -94,6 +96,21 @@ public class TrainingJobs {
                     + "the studies this service knows)");
         }
         Trainer.Config c = config(a, t, r);
+        ModelSpec spec = c.spec();
+        if (spec.pretrainedBackbone() && !Boolean.TRUE.equals(r.allowRandomInit())) {
+            boolean given = r.weights() != null && !r.weights().isBlank();
+            boolean local = given && !r.weights().startsWith("http://") && !r.weights().startsWith("https://");
+            if ((!given && PretrainedWeights.available(spec.backbone()).isEmpty())
+                    || (local && !java.nio.file.Files.exists(Path.of(r.weights())))) {
+                throw new Refused("no pretrained weights for " + a.id() + " backbone " + spec.backbone().id()
+                        + (local ? " at " + r.weights() : "") + ": " + PretrainedWeights.howToProvide(spec.backbone())
+                        + (a == Architecture.RESNET_PRETRAINED ? "; offline, choose backbone resnet34-faces" : "")
+                        + ". allowRandomInit=true trains on random features knowingly.");
+            }
+        }
+        if (!a.trained() && t != Task.EMOTION_CLASS) {
+            throw new Refused(a.id() + " only predicts emotion_class (face-api's 7 expressions), not " + t.id());
+        }
         String id = "train-" + a.id() + "-" + UUID.randomUUID().toString().substring(0, 8);
         Path resumeFrom = null;
         if (r.resume() != null) {
@@ -133,8 +150,11 @@ public class TrainingJobs {
         if (samples.isEmpty()) {
             throw new Refused("study " + studyId + " has no stored " + split.label() + " samples to evaluate on");
         }
-        Trainer.Evaluation e = new Trainer().evaluateCheckpoint(a, t, artifacts.dir(modelId).resolve("model.params"),
-                samples, ModelSpec.of(a).cpuBatch());
+        Object backboneId = description.get("backbone");
+        ModelSpec spec = backboneId == null || !a.trained() ? ModelSpec.of(a)
+                : ModelSpec.of(a, Backbone.parse(backboneId.toString(), a));
+        Trainer.Evaluation e = new Trainer().evaluateCheckpoint(spec, t, artifacts.dir(modelId).resolve("model.params"),
+                samples, spec.cpuBatch());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("modelId", modelId);
         out.put("studyId", studyId);
@@ -160,7 +180,14 @@ public class TrainingJobs {
                 or(r.gradAccum(), d.gradAccum()), or(r.learningRate(), d.learningRate()),
                 or(r.weightDecay(), d.weightDecay()), d.warmupEpochs(), d.restartEpochs(), d.clipNorm(),
                 or(r.patience(), d.patience()), or(r.seed(), d.seed()), or(r.augment(), d.augment()),
-                d.classWeights(), or(r.allowRandomInit(), false));
+                d.classWeights(), or(r.allowRandomInit(), false), d.backbone(), r.weights(), r.weightsSha256());
+        if (r.backbone() != null && !r.backbone().isBlank()) {
+            try {
+                c = c.withBackbone(Backbone.parse(r.backbone(), a), r.weights(), r.weightsSha256());
+            } catch (IllegalArgumentException e) {
+                throw new Refused(e.getMessage());
+            }
+        }
         if (c.epochs() < 1 || c.epochs() > 1000 || c.batchSize() < 1 || c.batchSize() > 4096 || c.gradAccum() < 1
                 || !(c.learningRate() > 0 && c.learningRate() < 1) || c.patience() < 1) {
             throw new Refused("epochs 1..1000, batchSize 1..4096, gradAccum >= 1, learningRate in (0, 1) and "
@@ -199,6 +226,12 @@ public class TrainingJobs {
                 }
 
                 @Override
+                public void message(String line) {
+                    LOG.infof("training %s: %s", id, line);
+                    announce(progress(id, studyId, c, JobState.RUNNING, 0, 0, null, null, Map.of(), 0, 0, line));
+                }
+
+                @Override
                 public void batch(int epoch, int batch, int batches) {
                     if (cancelled.remove(id) != null) {
                         throw new java.util.concurrent.CancellationException("cancelled in epoch " + epoch);
@@ -215,10 +248,17 @@ public class TrainingJobs {
             Map<String, Object> config = configMap(c, studyId, train.size(), val.size());
             config.put("dataSnapshot", snapshot(train, val));
             config.put("gitCommit", gitCommit);
+            if (result.pretrainedWeights() != null) {
+                config.put("pretrainedWeights", result.pretrainedWeights());
+                config.put("randomInitBackbone", result.pretrainedWeights().startsWith("random"));
+            }
             Map<String, Object> description = new LinkedHashMap<>();
-            ModelSpec spec = ModelSpec.of(c.architecture());
+            ModelSpec spec = c.spec();
             description.put("modelId", modelId);
             description.put("architecture", c.architecture().id());
+            if (spec.backbone() != null) {
+                description.put("backbone", spec.backbone().id());
+            }
             description.put("task", c.task().id());
             description.put("inputSize", spec.inputSize());
             description.put("mean", spec.mean());
@@ -301,7 +341,13 @@ public class TrainingJobs {
         m.put("seed", c.seed());
         m.put("augment", c.augment());
         m.put("classWeights", c.classWeights());
-        m.put("randomInitBackbone", ModelSpec.of(c.architecture()).pretrainedBackbone() && c.allowRandomInit());
+        ModelSpec spec = c.spec();
+        if (spec.backbone() != null) {
+            m.put("backbone", spec.backbone().id());
+            m.put("backboneDescription", spec.backbone().description());
+        }
+        m.put("randomInitBackbone", spec.pretrainedBackbone() && c.allowRandomInit()
+                && PretrainedWeights.available(spec.backbone()).isEmpty() && c.weights() == null);
         m.put("trainSamples", train);
         m.put("valSamples", val);
         m.put("precision", "fp32");

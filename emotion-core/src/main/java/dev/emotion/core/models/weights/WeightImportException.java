@@ -1,7 +1,7 @@
 package dev.emotion.core.models.weights;
 
 /** Weights that cannot be loaded into a backbone; the message names every offending tensor and what to do. */
-public final class WeightImportException extends RuntimeException {
+public class WeightImportException extends RuntimeException {
 
     public WeightImportException(String message) {
         super(message);
