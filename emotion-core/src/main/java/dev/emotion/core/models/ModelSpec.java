@@ -26,7 +26,7 @@ public record ModelSpec(Architecture architecture, int inputSize, float[] mean, 
     public static ModelSpec of(Architecture a, Backbone backbone) {
         if (a == Architecture.FACE_EXPRESSION_BASELINE) {
             return new ModelSpec(a, FaceExpressionNet.INPUT_SIZE, FaceExpressionNet.MEAN, FaceExpressionNet.STD, 64, 32,
-                    0f, Backbone.FACE_EXPRESSION, "face-api's expression network as trained (zero training): its 7 "
+                    1e-3f, Backbone.FACE_EXPRESSION, "face-api's expression network as trained (zero training): its 7 "
                     + "outputs mapped onto the 8 dominant classes; it has no contempt output");
         }
         if (backbone != null && backbone.architecture() != a) {
