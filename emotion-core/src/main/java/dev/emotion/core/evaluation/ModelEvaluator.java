@@ -72,6 +72,14 @@ public final class ModelEvaluator {
         String prefix = chartsDir.getFileName() + "/";
         Map<String, String> charts = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();
+        if (!model.architecture().trained()) {
+            notes.add("zero-training baseline: face-api's expression network as published (trained on other faces),"
+                    + " its 7 outputs mapped onto ours (happy->joy, sad->sadness, angry->anger, fearful->fear,"
+                    + " disgusted->disgust, surprised->surprise, neutral); it has no contempt output, so contempt is"
+                    + " never predicted and its recall is 0 by construction");
+        } else if (model.spec().backbone() != null) {
+            notes.add("frozen backbone: " + model.spec().backbone().description());
+        }
         progress.accept("scoring " + usable.size() + " test frames");
         TrainedModel.Scores scores = score(model, usable);
         double[][] probs = model.probabilities(scores);

@@ -129,7 +129,7 @@ class StudyReportTest {
         String binary = List.of("/usr/bin/chromium-headless-shell", "/usr/bin/chromium").stream()
                 .filter(p -> Files.isExecutable(Path.of(p))).findFirst()
                 .orElseThrow(() -> new AssertionError("headless Chromium is not installed: run ./emotion test (or "
-                        + "deploy/testdata/install-chromium.sh) once"));
+                        + "deploy/testdata/install-debian.sh chromium-headless-shell chromium-headless-shell) once"));
         Process p = new ProcessBuilder(binary, "--headless", "--no-sandbox", "--disable-gpu",
                 "--allow-file-access-from-files", "--virtual-time-budget=10000", "--dump-dom",
                 html.toUri().toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();

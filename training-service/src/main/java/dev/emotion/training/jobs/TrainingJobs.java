@@ -181,6 +181,9 @@ public class TrainingJobs {
                 or(r.weightDecay(), d.weightDecay()), d.warmupEpochs(), d.restartEpochs(), d.clipNorm(),
                 or(r.patience(), d.patience()), or(r.seed(), d.seed()), or(r.augment(), d.augment()),
                 d.classWeights(), or(r.allowRandomInit(), false), d.backbone(), r.weights(), r.weightsSha256());
+        if (!a.trained()) {
+            c = c.withEpochs(1); // nothing is trained: one validation pass
+        }
         if (r.backbone() != null && !r.backbone().isBlank()) {
             try {
                 c = c.withBackbone(Backbone.parse(r.backbone(), a), r.weights(), r.weightsSha256());
