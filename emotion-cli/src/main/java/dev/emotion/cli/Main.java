@@ -13,7 +13,7 @@ public final class Main {
         System.exit(run(argv));
     }
 
-    static int run(String[] argv) {
+    public static int run(String[] argv) {
         if (argv.length == 0) {
             System.err.println("commands: synth, ingest (prepare_data), train (train_model), evaluate (evaluate_all_models), bench-ingest, bench-train, bench-inference");
             return 2;
