@@ -1,0 +1,230 @@
+package dev.emotion.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.emotion.cli.Main;
+import dev.emotion.core.contract.Contracts;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The demo's path, smaller, through the four packaged services running as separate processes on the real broker:
+ * synth -> ingest (ingest-service) -> training-service stores the study -> train cnn_simple and vit_scratch ->
+ * evaluate (evaluation-service publishes the report and recommendation) -> inference-service loads the recommended
+ * model -> a held-out video is scored over HTTP. Asserts the report and the predictions exist and agree.
+ */
+class EndToEndTest {
+
+    static final String KEY = "e2e-secret";
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final Map<String, Process> SERVICES = new LinkedHashMap<>();
+    static final Map<String, Integer> PORTS = new LinkedHashMap<>();
+    static Path home;
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String url(String svc) {
+        return "http://localhost:" + PORTS.get(svc);
+    }
+
+    @BeforeAll
+    static void startTheFourServices() throws Exception {
+        home = Path.of("target", "e2e-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
+        Files.createDirectories(home.resolve("logs"));
+        String bootstrap = dev.emotion.testkit.RealKafkaBroker.bootstrapServers();
+        new dev.emotion.testkit.RealKafkaBroker().start(); // fails fast, naming ./emotion test, without a broker
+        for (String svc : List.of("ingest", "training", "evaluation", "inference")) {
+            PORTS.put(svc, freePort());
+        }
+        for (String svc : PORTS.keySet()) {
+            Path jar = Path.of("..", svc + "-service", "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+            assertTrue(Files.isRegularFile(jar), jar + " missing: package the services first (mvn verify does)");
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx1g", "-Djava.awt.headless=true", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", "-jar",
+                    jar.toString());
+            Map<String, String> env = pb.environment();
+            env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+            env.put("EMOTION_HTTP_PORT", String.valueOf(PORTS.get(svc)));
+            env.put("EMOTION_DATA_DIR", home.resolve("data").resolve(svc).toString());
+            env.put("EMOTION_EXPERIMENTS_DIR", home.resolve("experiments").toString());
+            env.put("EMOTION_PUBLIC_URL", url(svc));
+            env.put("EMOTION_API_KEY", KEY);
+            env.put("DJL_OFFLINE", "true");
+            pb.redirectErrorStream(true).redirectOutput(home.resolve("logs").resolve(svc + ".log").toFile());
+            SERVICES.put(svc, pb.start());
+        }
+        for (String svc : PORTS.keySet()) {
+            // inference-service is live but not ready until it has a model
+            String check = svc.equals("inference") ? "/q/health/live" : "/q/health/ready";
+            await(svc + " up", 120, () -> status(url(svc) + check) == 200);
+        }
+    }
+
+    @AfterAll
+    static void stopThem() throws Exception {
+        for (Process p : SERVICES.values()) {
+            p.destroy();
+        }
+        for (Process p : SERVICES.values()) {
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        // the stores replay the whole frames topic (hundreds of MB on a used broker); keep only the logs
+        Path data = home.resolve("data");
+        if (Files.isDirectory(data)) {
+            try (var walk = Files.walk(data)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    static void await(String what, int seconds, Check check) throws Exception {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        while (true) {
+            for (Map.Entry<String, Process> e : SERVICES.entrySet()) {
+                assertTrue(e.getValue().isAlive(), e.getKey() + "-service exited; log: " + home.resolve("logs"));
+            }
+            try {
+                if (check.ok()) {
+                    return;
+                }
+            } catch (IOException ignored) {
+                // not answering yet
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + seconds + " s waiting for: " + what + " (logs: "
+                        + home.resolve("logs") + ")");
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    static int status(String u) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(u)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    static JsonNode get(String u) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(u)).timeout(Duration.ofSeconds(30))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + u + " -> " + r.statusCode() + " " + r.body());
+        }
+        return Contracts.mapper().readTree(r.body());
+    }
+
+    static void cli(String... args) {
+        assertEquals(0, Main.run(args), "./emotion " + String.join(" ", args) + " failed");
+    }
+
+    @Test
+    void videoToRecommendationToLivePredictions() throws Exception {
+        String study = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        Path dir = home.resolve("study");
+        cli("synth", "--participants", "5", "--seconds", "6", "--out", dir.toString(), "--study", study);
+        cli("ingest", "--study", study, "--study-dir", dir.toString(), "--max-fps", "10", "--url", url("ingest"),
+                "--api-key", KEY);
+
+        // training-service has stored every labelled face of the study (from Kafka)
+        await("training-service stores " + study, 180, () -> {
+            JsonNode d = get(url("training") + "/api/v1/datasets/" + study);
+            Map<String, Integer> want = new LinkedHashMap<>();
+            d.path("study").path("participants").forEach(p -> want.merge(p.path("split").asText(),
+                    p.path("labelled").asInt(), Integer::sum));
+            return d.path("trainable").asBoolean() && want.entrySet().stream()
+                    .allMatch(e -> d.path("storedSamples").path(e.getKey()).asInt() >= e.getValue());
+        });
+        for (String model : List.of("cnn_simple", "vit_scratch")) {
+            cli("train", "--study", study, "--model", model, "--epochs", "1", "--url", url("training"), "--api-key",
+                    KEY);
+        }
+        Set<String> trained = new HashSet<>();
+        get(url("training") + "/api/v1/models?studyId=" + study).forEach(m -> trained.add(m.path("modelId").asText()));
+        assertEquals(2, trained.size(), "two registered models: " + trained);
+
+        cli("evaluate", "--study", study, "--url", url("evaluation"), "--api-key", KEY);
+        JsonNode report = get(url("evaluation") + "/api/v1/reports/" + study);
+        Set<String> evaluated = new HashSet<>();
+        report.path("models").forEach(m -> evaluated.add(m.path("modelId").asText()));
+        assertEquals(trained, evaluated, "the report covers exactly the trained models");
+        JsonNode studyView = get(url("ingest") + "/api/v1/studies/" + study);
+        int testFaces = studyView.path("facesPerSplit").path("test").asInt();
+        for (JsonNode m : report.path("models")) {
+            assertTrue(m.path("testSamples").asInt() > 0 && m.path("testSamples").asInt() <= testFaces,
+                    m.path("modelId").asText() + " scored " + m.path("testSamples") + " of " + testFaces);
+            double acc = m.path("metrics").path("accuracy").asDouble(-1);
+            assertTrue(acc >= 0 && acc <= 1, "accuracy " + acc);
+            JsonNode ci = m.path("confidenceIntervals").path("accuracy");
+            assertTrue(ci.path("low").asDouble() <= acc && acc <= ci.path("high").asDouble(), "CI around " + acc);
+        }
+        String recommended = report.path("recommendation").path("modelId").asText();
+        assertTrue(trained.contains(recommended), "recommended " + recommended);
+        assertTrue(status(url("evaluation") + "/reports/" + study + "/index.html") == 200, "HTML report served");
+
+        // inference-service follows the recommendation and scores a held-out participant's video
+        await("inference-service loads " + recommended, 180, () -> recommended.equals(
+                get(url("inference") + "/api/v1/model").path("loadedModelId").asText()));
+        String participant = report.path("models").get(0).path("participants").get(0).asText();
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url("inference")
+                + "/api/v1/predict/video?fps=5")).header("Content-Type", "video/mp4")
+                .POST(HttpRequest.BodyPublishers.ofFile(dir.resolve(participant + ".mp4")))
+                .timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        List<JsonNode> lines = new ArrayList<>();
+        for (String l : r.body().split("\n")) {
+            if (!l.isBlank()) {
+                lines.add(Contracts.mapper().readTree(l));
+            }
+        }
+        assertTrue(lines.size() >= 20, "about 6 s at 5 fps: " + lines.size() + " lines");
+        Predicate<JsonNode> hasFace = l -> l.path("faces").size() > 0;
+        assertTrue(lines.stream().filter(hasFace).count() >= lines.size() / 2, "faces found in the rendered video");
+        JsonNode labels = report.path("models").get(0).path("classification").path("labels");
+        Set<String> known = new HashSet<>();
+        labels.forEach(l -> known.add(l.asText()));
+        for (JsonNode l : lines) {
+            assertFalse(l.has("error"), l.toString());
+            assertEquals(recommended, l.path("modelId").asText(), "every frame scored by the recommended model");
+            for (JsonNode f : l.path("faces")) {
+                double sum = 0;
+                for (var it = f.path("probabilities").fields(); it.hasNext(); ) {
+                    var e = it.next();
+                    assertTrue(known.isEmpty() || known.contains(e.getKey()), "label " + e.getKey());
+                    sum += e.getValue().asDouble();
+                }
+                assertEquals(1.0, sum, 1e-3, "probabilities of a face sum to 1");
+                assertTrue(f.path("probabilities").has(f.path("dominant").asText()), f.toString());
+            }
+        }
+    }
+}
