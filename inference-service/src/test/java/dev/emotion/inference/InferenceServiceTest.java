@@ -257,4 +257,117 @@ class InferenceServiceTest {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("emotion_inference_rejected_total{reason=\"too_large\"}"), "rejections counted");
     }
+
+    /** A WebSocket client that collects the text messages in arrival order. */
+    static final class Collector implements java.net.http.WebSocket.Listener {
+        final List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data,
+                                                               boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(partial.toString());
+                partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        List<Map<String, Object>> json() throws IOException {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (String m : messages) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> v = Contracts.mapper().readValue(m, Map.class);
+                out.add(v);
+            }
+            return out;
+        }
+    }
+
+    static java.net.http.WebSocket connect(String query, Collector c) {
+        String url = "ws://localhost:" + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class)
+                + "/api/v1/stream" + query;
+        return HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url), c).join();
+    }
+
+    static java.nio.ByteBuffer frame(long seq, byte[] image) {
+        return java.nio.ByteBuffer.allocate(8 + image.length).putLong(seq).put(image).flip();
+    }
+
+    static List<Long> seqs(List<Map<String, Object>> replies) {
+        return replies.stream().filter(m -> m.containsKey("seq")).map(m -> ((Number) m.get("seq")).longValue())
+                .toList();
+    }
+
+    @Test
+    @Order(7)
+    void webSocketStreamAnswersEveryFrameInOrderAndReportsDrops() throws Exception {
+        byte[] photo = messi();
+        // paced: one frame at a time, each answered with the faces
+        Collector paced = new Collector();
+        java.net.http.WebSocket ws = connect("", paced);
+        await().atMost(Duration.ofSeconds(10)).until(() -> paced.messages.size() == 1); // the greeting
+        assertTrue(paced.messages.get(0).contains("drop-oldest"), paced.messages.get(0));
+        for (long seq = 1; seq <= 3; seq++) {
+            ws.sendBinary(frame(seq, photo), true).join();
+            int want = (int) seq + 1;
+            await().atMost(Duration.ofSeconds(30)).until(() -> paced.messages.size() == want);
+        }
+        List<Map<String, Object>> replies = paced.json().subList(1, 4);
+        assertEquals(List.of(1L, 2L, 3L), seqs(replies));
+        for (Map<String, Object> r : replies) {
+            assertTrue(r.get("modelId") != null && !((List<?>) r.get("faces")).isEmpty(), r.toString());
+        }
+        ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done").join();
+
+        // a burst that outruns the model: every frame answered once, in order, some dropped (oldest first)
+        for (String policy : List.of("drop-oldest", "reject")) {
+            Collector burst = new Collector();
+            java.net.http.WebSocket b = connect("?policy=" + policy + "&queue=2", burst);
+            await().atMost(Duration.ofSeconds(10)).until(() -> burst.messages.size() == 1);
+            for (long seq = 1; seq <= 20; seq++) {
+                b.sendBinary(frame(seq, photo), true).join();
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> burst.messages.size() == 21);
+            List<Map<String, Object>> all = burst.json().subList(1, 21);
+            List<Long> order = seqs(all);
+            assertEquals(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList(), order,
+                    policy + ": one reply per frame, in sequence order");
+            long dropped = all.stream().filter(m -> Boolean.TRUE.equals(m.get("dropped"))).count();
+            long scored = all.stream().filter(m -> m.containsKey("faces")).count();
+            assertTrue(dropped >= 1 && scored >= 2 && dropped + scored == 20, policy + ": " + dropped + " dropped, "
+                    + scored + " scored");
+            assertTrue(all.stream().filter(m -> Boolean.TRUE.equals(m.get("dropped")))
+                    .allMatch(m -> m.get("reason").toString().contains(policy)), policy);
+            b.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done").join();
+        }
+
+        // out of order and bad frames are answered with an error; the stream goes on
+        Collector bad = new Collector();
+        java.net.http.WebSocket w = connect("", bad);
+        await().atMost(Duration.ofSeconds(10)).until(() -> bad.messages.size() == 1);
+        w.sendBinary(frame(5, photo), true).join();
+        await().atMost(Duration.ofSeconds(30)).until(() -> bad.messages.size() == 2);
+        w.sendBinary(frame(3, photo), true).join();
+        w.sendBinary(frame(6, "not an image at all".getBytes()), true).join();
+        w.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), true).join();
+        w.sendBinary(frame(7, photo), true).join();
+        await().atMost(Duration.ofSeconds(30)).until(() -> bad.messages.size() == 6);
+        String text = String.join("\n", bad.messages);
+        assertTrue(text.contains("out of order: frame 3 after frame 5"), text);
+        assertTrue(text.contains("\"seq\":6,\"error\""), text);
+        assertTrue(text.contains("8-byte big-endian sequence number"), text);
+        assertTrue(bad.json().get(bad.messages.size() - 1).containsKey("faces"), "frame 7 is still scored: " + text);
+        w.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done").join();
+
+        Collector wrong = new Collector();
+        connect("?policy=sometimes", wrong);
+        await().atMost(Duration.ofSeconds(10)).until(() -> wrong.messages.size() == 1);
+        assertTrue(wrong.messages.get(0).contains("policy must be drop-oldest or reject"), wrong.messages.get(0));
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("emotion_inference_stream_frames_total{outcome=\"dropped\""))
+                .body(containsString("outcome=\"out_of_order\""));
+    }
 }

@@ -123,12 +123,24 @@ class TrainingServiceTest {
                 .body("detail", containsString("no ingested study 'nope'"));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/datasets/" + STUDY).then()
                 .statusCode(200));
-        String id = given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
+        // refused before queueing, saying where the weights go
+        given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
                 .body(Map.of("studyId", STUDY, "model", "vit_pretrained", "task", "emotion_class"))
-                .post("/api/v1/trainings").then().statusCode(202).extract().path("trainingId");
-        await().atMost(Duration.ofSeconds(240)).untilAsserted(() -> given().get("/api/v1/trainings/" + id).then()
-                .statusCode(200).body("state", equalTo("failed"))
-                .body("message", containsString("no pretrained backbone weights were loaded")));
+                .post("/api/v1/trainings").then().statusCode(400)
+                .body("detail", containsString("no pretrained weights for vit_pretrained backbone vit_b_16"))
+                .body("detail", containsString("vit_b_16.safetensors"));
+        given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
+                .body(Map.of("studyId", STUDY, "model", "resnet_pretrained", "task", "emotion_class", "weights",
+                        "/nowhere/resnet50.safetensors")).post("/api/v1/trainings").then().statusCode(400)
+                .body("detail", containsString("at /nowhere/resnet50.safetensors"));
+        given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
+                .body(Map.of("studyId", STUDY, "model", "resnet_pretrained", "task", "emotion_class", "backbone",
+                        "vit_b_16")).post("/api/v1/trainings").then().statusCode(400)
+                .body("detail", containsString("choose one of: resnet50, resnet34-faces, face-expression"));
+        given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
+                .body(Map.of("studyId", STUDY, "model", "face_expression_baseline", "task", "attention_regression"))
+                .post("/api/v1/trainings").then().statusCode(400)
+                .body("detail", containsString("only predicts emotion_class"));
         given().get("/q/health/ready").then().statusCode(200);
     }
 

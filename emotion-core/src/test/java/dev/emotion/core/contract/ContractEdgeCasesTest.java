@@ -26,7 +26,7 @@ class ContractEdgeCasesTest {
         String json = Contracts.toJson(Samples.modelTrained("m1", "s")).replace("\"vit_scratch\"", "\"vgg16\"");
         ContractException e = assertThrows(ContractException.class, () -> Contracts.parse(json, ModelTrained.class));
         assertEquals(List.of("architecture: 'vgg16' is not a valid Architecture (allowed: cnn_simple, vit_scratch, "
-                + "resnet_pretrained, vit_pretrained)"), e.problems());
+                + "resnet_pretrained, vit_pretrained, face_expression_baseline)"), e.problems());
     }
 
     @Test

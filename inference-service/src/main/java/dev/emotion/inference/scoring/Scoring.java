@@ -83,6 +83,11 @@ public class Scoring {
 
     /** Decodes (with the size and format checks) and scores one encoded image. */
     public Result scoreImage(byte[] bytes) {
+        return scoreImage(bytes, null);
+    }
+
+    /** As {@link #scoreImage(byte[])}, with face ids from {@code tracker} (a stream's frames; may be null). */
+    public Result scoreImage(byte[] bytes, dev.emotion.core.faces.IouTracker tracker) {
         long t0 = System.nanoTime();
         try (PointerScope scope = new PointerScope()) {
             Mat img;
@@ -92,7 +97,7 @@ public class Scoring {
                 rejected(e.tooLarge() ? "too_large" : e.unsupported() ? "unsupported_type" : "bad_image");
                 throw e;
             }
-            return scoreFrame(img, null, t0);
+            return scoreFrame(img, tracker, t0);
         }
     }
 
