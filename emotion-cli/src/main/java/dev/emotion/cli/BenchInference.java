@@ -59,6 +59,9 @@ final class BenchInference {
             Collections.sort(sorted);
             System.out.printf(Locale.ROOT, "%8d %10d %10.1f %10.1f %10.1f %8d%n", clients, sorted.size(),
                     sorted.size() / wall, pct(sorted, 0.5), pct(sorted, 0.99), errors.get());
+            BenchSummary.add("inference", "POST /api/v1/predict, " + clients + " client(s)", String.format(
+                    Locale.ROOT, "%.1f req/s, p50 %.1f ms, p99 %.1f ms, %d errors", sorted.size() / wall,
+                    pct(sorted, 0.5), pct(sorted, 0.99), errors.get()));
         }
         return 0;
     }

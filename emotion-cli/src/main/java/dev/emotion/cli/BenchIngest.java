@@ -117,6 +117,11 @@ final class BenchIngest {
                 rssStart / 1024, rssMax[0] / 1024, rssEnd / 1024);
         System.out.println();
         System.out.println("RSS every 30 s: " + String.join(" ", rssTrace));
+        String size = info.width() + "x" + info.height();
+        BenchSummary.add("ingest", "decode " + size, String.format(Locale.ROOT, "%.0f frames/s", decodeFps));
+        BenchSummary.add("ingest", "face detection " + size, String.format(Locale.ROOT, "%.1f ms/frame", detectMs));
+        BenchSummary.add("ingest", "decode+detect+crop pipeline " + size, String.format(Locale.ROOT,
+                "%.0f frames/s", result.framesSampled() / pipeSeconds));
         return 0;
     }
 

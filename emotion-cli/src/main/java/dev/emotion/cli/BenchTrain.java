@@ -91,6 +91,8 @@ final class BenchTrain {
                 }
                 System.out.printf(Locale.ROOT, "| %s | %d | %,d (%,d) | %.1f | %.1f | %s |%n", arch.id(), s,
                         net.parameterCount(false), net.parameterCount(true), fwd, train, cached);
+                BenchSummary.add("training", arch.id() + ": forward / train step / cached head",
+                        String.format(Locale.ROOT, "%.1f / %.1f / %s img/s", fwd, train, cached));
             }
         }
         return 0;

@@ -15,7 +15,7 @@ public final class Main {
 
     public static int run(String[] argv) {
         if (argv.length == 0) {
-            System.err.println("commands: synth, ingest (prepare_data), train (train_model), evaluate (evaluate_all_models), bench-ingest, bench-train, bench-inference");
+            System.err.println("commands: synth, ingest (prepare_data), train (train_model), evaluate (evaluate_all_models), bench-ingest, bench-train, bench-inference, bench-stream");
             return 2;
         }
         List<String> rest = Arrays.asList(argv).subList(1, argv.length);
@@ -28,6 +28,7 @@ public final class Main {
                     case "train", "train_model" -> TrainCommand.HELP;
                     case "bench-train" -> BenchTrain.HELP;
                     case "bench-inference" -> BenchInference.HELP;
+                    case "bench-stream" -> BenchStream.HELP;
                     case "evaluate", "evaluate_all_models" -> EvaluateCommand.HELP;
                     default -> "unknown command " + argv[0];
                 });
@@ -40,8 +41,9 @@ public final class Main {
                 case "train", "train_model" -> TrainCommand.run(rest);
                 case "bench-train" -> BenchTrain.run(rest);
                 case "bench-inference" -> BenchInference.run(rest);
+                case "bench-stream" -> BenchStream.run(rest);
                 case "evaluate", "evaluate_all_models" -> EvaluateCommand.run(rest);
-                default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest, train, evaluate, bench-ingest, bench-train, bench-inference)");
+                default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest, train, evaluate, bench-ingest, bench-train, bench-inference, bench-stream)");
             };
         } catch (UsageException e) {
             System.err.println(e.getMessage());
