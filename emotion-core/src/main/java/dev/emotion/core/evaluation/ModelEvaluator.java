@@ -171,8 +171,9 @@ public final class ModelEvaluator {
         if (model.isVit() && options.attentionSamples() > 0) {
             progress.accept("attention maps");
             attention = attention(model, usable, chartsDir, prefix, charts);
-        } else if (!model.isVit()) {
-            notes.add("attention maps are drawn for ViT models only (Grad-CAM for CNNs is not implemented)");
+        } else if (model.hasGradCam() && options.attentionSamples() > 0) {
+            progress.accept("Grad-CAM maps");
+            attention = gradCam(model, usable, chartsDir, charts);
         }
         progress.accept("measuring latency and throughput");
         Efficiency efficiency = Efficiency.measure(model, 5, options.latencyRuns(), options.throughputBatches());
@@ -259,8 +260,43 @@ public final class ModelEvaluator {
         }
     }
 
-    private AttentionReport attention(TrainedModel model, List<Sample> samples, Path dir, String prefix,
-                                      Map<String, String> charts) throws IOException {
+    /** Grad-CAM of the predicted output on the last convolutional feature map, for the same samples as ViTs get. */
+    private AttentionReport gradCam(TrainedModel model, List<Sample> samples, Path dir, Map<String, String> charts)
+            throws IOException {
+        List<Sample> chosen = chooseForMaps(samples);
+        float[] batch;
+        try (BatchLoader loader = new BatchLoader(chosen, model.spec(), false, 0)) {
+            batch = loader.batches(0, chosen.size(), false).next().images();
+        }
+        TrainedModel.Scores s = model.score(batch, chosen.size(), false);
+        int[] targets = new int[chosen.size()];
+        for (int i = 0; i < targets.length; i++) {
+            for (int k = 1; k < s.outputs(); k++) {
+                if (s.values()[i * s.outputs() + k] > s.values()[i * s.outputs() + targets[i]]) {
+                    targets[i] = k;
+                }
+            }
+        }
+        float[][] cams = model.gradCam(batch, chosen.size(), targets);
+        int grid = (int) Math.round(Math.sqrt(cams[0].length));
+        List<BufferedImage> crops = new ArrayList<>();
+        List<List<double[]>> maps = new ArrayList<>();
+        for (int i = 0; i < chosen.size(); i++) {
+            double[] m = new double[cams[i].length];
+            for (int k = 0; k < m.length; k++) {
+                m[k] = cams[i][k];
+            }
+            maps.add(List.of(m));
+            crops.add(ImageIO.read(chosen.get(i).crop().toFile()));
+        }
+        charts.put("grad-cam", rel(dir.getFileName() + "/", ReportCharts.attentionGrid(dir.resolve("grad-cam.png"),
+                crops, maps, grid)));
+        return new AttentionReport(0, 0, grid, List.of(), "Grad-CAM of the predicted output on the last "
+                + grid + "x" + grid + " convolutional feature map; columns: input, map");
+    }
+
+    /** One sample per annotated class first, then the next ones, up to the configured number. */
+    private List<Sample> chooseForMaps(List<Sample> samples) {
         List<Sample> chosen = new ArrayList<>();
         java.util.Set<Integer> classes = new java.util.HashSet<>();
         for (Sample s : samples) {
@@ -273,6 +309,12 @@ public final class ModelEvaluator {
                 chosen.add(s);
             }
         }
+        return chosen;
+    }
+
+    private AttentionReport attention(TrainedModel model, List<Sample> samples, Path dir, String prefix,
+                                      Map<String, String> charts) throws IOException {
+        List<Sample> chosen = chooseForMaps(samples);
         float[] batch;
         try (BatchLoader loader = new BatchLoader(chosen, model.spec(), false, 0)) {
             batch = loader.batches(0, chosen.size(), false).next().images();

@@ -1,5 +1,6 @@
 package dev.emotion.core.models;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -123,6 +124,57 @@ public final class EmotionNet extends AbstractBlock {
 
     public boolean isVit() {
         return backbone instanceof VisionTransformer;
+    }
+
+    /** Whether {@link #gradCam} works for this model (a convolutional feature map before global pooling). */
+    public boolean hasConvFeatures() {
+        return backbone instanceof ConvFeatures || (backbone instanceof SequentialBlock && !isVit());
+    }
+
+    /**
+     * Grad-CAM (Selvaraju et al., 2017) for output {@code targets[i]} of each image: the last convolutional feature
+     * map A (B, C, h, w) is detached, the head scores its spatial mean, the target score's gradient dY/dA averaged
+     * over space weighs the channels, and the map is relu(sum_c w_c A_c). Returns (B, h, w) row-major with h.
+     */
+    public float[][] gradCam(ParameterStore ps, NDArray images, int[] targets) {
+        if (!hasConvFeatures()) {
+            throw new IllegalStateException(spec.architecture().id() + " has no convolutional feature map");
+        }
+        NDManager m = images.getManager();
+        NDArray map;
+        if (backbone instanceof ConvFeatures c) {
+            map = c.featureMap(ps, images);
+        } else {
+            NDList x = new NDList(images);
+            var children = backbone.getChildren();
+            for (int i = 0; i < children.size() - 1; i++) { // everything but the final global pooling
+                x = children.get(i).getValue().forward(ps, x, false);
+            }
+            map = x.singletonOrThrow();
+        }
+        long b = map.getShape().get(0);
+        long c = map.getShape().get(1);
+        long h = map.getShape().get(2);
+        long w = map.getShape().get(3);
+        NDArray leaf = map.stopGradient();
+        leaf.setRequiresGradient(true);
+        float[] oneHot = new float[(int) (b * outputs(task))];
+        for (int i = 0; i < b; i++) {
+            oneHot[i * outputs(task) + targets[i]] = 1f;
+        }
+        try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getEngine("PyTorch")
+                .newGradientCollector()) {
+            NDArray pooled = leaf.reshape(b, c, -1).mean(new int[] {2});
+            NDArray scores = head.forward(ps, new NDList(pooled), false).singletonOrThrow();
+            gc.backward(scores.mul(m.create(oneHot, new Shape(b, outputs(task)))).sum());
+        }
+        NDArray weights = leaf.getGradient().reshape(b, c, -1).mean(new int[] {2}).reshape(b, c, 1, 1);
+        float[] cam = Activation.relu(map.mul(weights).sum(new int[] {1})).toFloatArray();
+        float[][] out = new float[(int) b][];
+        for (int i = 0; i < b; i++) {
+            out[i] = java.util.Arrays.copyOfRange(cam, (int) (i * h * w), (int) ((i + 1) * h * w));
+        }
+        return out;
     }
 
     /** Initialises every parameter for a batch of {@code batch} images of the spec's input size. */

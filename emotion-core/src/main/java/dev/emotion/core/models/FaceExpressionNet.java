@@ -22,7 +22,7 @@ import java.util.List;
  * are the running sums of the previous outputs), 7 x 7 average pooling to 256 features, and with {@code withClassifier}
  * the {@code fc} layer to 7 logits: neutral, happy, sad, angry, fearful, disgusted, surprised.
  */
-public final class FaceExpressionNet extends AbstractBlock {
+public final class FaceExpressionNet extends AbstractBlock implements ConvFeatures {
 
     public static final int INPUT_SIZE = 112;
     public static final float[] MEAN = {122.782f / 255, 117.001f / 255, 104.298f / 255};
@@ -46,6 +46,15 @@ public final class FaceExpressionNet extends AbstractBlock {
                 .setType(Parameter.Type.WEIGHT).optShape(new Shape(7, 256)).build()) : null;
         fcBias = withClassifier ? addParameter(Parameter.builder().setName("fc_bias").setType(Parameter.Type.BIAS)
                 .optShape(new Shape(7)).build()) : null;
+    }
+
+    @Override
+    public NDArray featureMap(ParameterStore ps, NDArray images) {
+        NDList x = new NDList(images);
+        for (DenseBlock d : dense) {
+            x = d.forward(ps, x, false);
+        }
+        return x.singletonOrThrow(); // 7 x 7 at 112 px: the 7x7 average pool below is its global mean
     }
 
     @Override

@@ -22,7 +22,7 @@ import java.util.List;
  * blocks add a 2x2 average-pooled, zero-channel-padded shortcut), global average pool to 256 features and, with
  * {@code withDescriptor}, the {@code fc} projection to the 128-d face descriptor.
  */
-public final class FaceRecognitionResNet extends AbstractBlock {
+public final class FaceRecognitionResNet extends AbstractBlock implements ConvFeatures {
 
     public static final int INPUT_SIZE = 150;
 
@@ -49,14 +49,23 @@ public final class FaceRecognitionResNet extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
+    public NDArray featureMap(ParameterStore ps, NDArray images) {
+        return stages(ps, new NDList(images), false);
+    }
+
+    private NDArray stages(ParameterStore ps, NDList inputs, boolean training) {
         NDArray x = Activation.relu(stem.forward(ps, inputs, training).singletonOrThrow());
         x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), false);
         NDList h = new NDList(x);
         for (Residual r : blocks) {
             h = r.forward(ps, h, training);
         }
-        NDArray last = h.singletonOrThrow();
+        return h.singletonOrThrow();
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
+        NDArray last = stages(ps, inputs, training);
         NDArray pooled = last.reshape(last.getShape().get(0), last.getShape().get(1), -1).mean(new int[] {2});
         if (fc == null) {
             return new NDList(pooled);

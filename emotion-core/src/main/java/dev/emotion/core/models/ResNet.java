@@ -1,5 +1,6 @@
 package dev.emotion.core.models;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -17,7 +18,7 @@ import java.util.List;
  * conv1 7x7/2, bn1, ReLU, max-pool 3x3/2, layer1..layer4 (the stride on each stage's first 3x3 conv), global
  * average pool. Output (B, 2048).
  */
-public final class ResNet extends AbstractBlock {
+public final class ResNet extends AbstractBlock implements ConvFeatures {
 
     private final Block stem;
     private final List<SequentialBlock> layers;
@@ -48,11 +49,20 @@ public final class ResNet extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
+        return new NDList(pool.forward(ps, new NDList(stages(ps, inputs, training)), training).singletonOrThrow());
+    }
+
+    private NDArray stages(ParameterStore ps, NDList inputs, boolean training) {
         NDList x = stem.forward(ps, inputs, training);
         for (SequentialBlock layer : layers) {
             x = layer.forward(ps, x, training);
         }
-        return new NDList(pool.forward(ps, x, training).singletonOrThrow());
+        return x.singletonOrThrow();
+    }
+
+    @Override
+    public NDArray featureMap(ParameterStore ps, NDArray images) {
+        return stages(ps, new NDList(images), false);
     }
 
     @Override

@@ -199,6 +199,19 @@ public final class TrainedModel implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #gradCam} is available (convolutional backbones). */
+    public boolean hasGradCam() {
+        return net.hasConvFeatures();
+    }
+
+    /** Grad-CAM maps (h x w each, row-major) of {@code n} normalised images for output {@code targets[i]}. */
+    public float[][] gradCam(float[] images, int n, int[] targets) {
+        try (NDManager call = manager.newSubManager()) {
+            NDArray x = call.create(FloatBuffer.wrap(images), new Shape(n, 3, inputSize, inputSize));
+            return net.gradCam(store, x, targets);
+        }
+    }
+
     /** Normalised input for one BGR face crop, written at image slot {@code slot} of {@code batch}. */
     public void prepare(Mat bgrCrop, float[] batch, int slot) {
         BatchLoader.toChw(bgrCrop, inputSize, mean, std, 1, 0, batch, slot * 3 * inputSize * inputSize);
