@@ -84,6 +84,17 @@ final class EvaluateCommand {
                     withCi(m, "accuracy"), withCi(m, "macro_f1"), num(cal.path("eceBefore")),
                     num(cal.path("eceAfter")), m.path("efficiency").path("latencyP50Ms").asDouble()));
         }
+        for (JsonNode cv : report.path("crossValidations")) {
+            StringBuilder folds = new StringBuilder();
+            cv.path("folds").forEach(f -> folds.append(String.format(Locale.ROOT, " %s %.3f",
+                    f.path("participantId").asText(), f.path("metrics").path("macro_f1").asDouble(Double.NaN))));
+            b.append(String.format(Locale.ROOT, "leave-one-participant-out %s/%s: accuracy %.3f +- %.3f, macro-F1 "
+                    + "%.3f +- %.3f over %d participants (macro-F1:%s)%n", cv.path("architecture").asText(),
+                    cv.path("task").asText(), cv.path("mean").path("accuracy").asDouble(Double.NaN),
+                    cv.path("std").path("accuracy").asDouble(Double.NaN),
+                    cv.path("mean").path("macro_f1").asDouble(Double.NaN),
+                    cv.path("std").path("macro_f1").asDouble(Double.NaN), cv.path("folds").size(), folds));
+        }
         JsonNode rec = report.path("recommendation");
         b.append("recommended: ").append(rec.path("modelId").asText("none")).append(" - ")
                 .append(rec.path("reason").asText()).append('\n');

@@ -15,7 +15,7 @@ public final class Main {
 
     public static int run(String[] argv) {
         if (argv.length == 0) {
-            System.err.println("commands: synth, ingest (prepare_data), train (train_model), evaluate (evaluate_all_models), bench-ingest, bench-train, bench-inference, bench-stream");
+            System.err.println("commands: synth, ingest (prepare_data), train (train_model), evaluate (evaluate_all_models), cross-validate, bench-ingest, bench-train, bench-inference, bench-stream");
             return 2;
         }
         List<String> rest = Arrays.asList(argv).subList(1, argv.length);
@@ -29,6 +29,7 @@ public final class Main {
                     case "bench-train" -> BenchTrain.HELP;
                     case "bench-inference" -> BenchInference.HELP;
                     case "bench-stream" -> BenchStream.HELP;
+                    case "cross-validate" -> CrossValidateCommand.HELP;
                     case "evaluate", "evaluate_all_models" -> EvaluateCommand.HELP;
                     default -> "unknown command " + argv[0];
                 });
@@ -42,8 +43,9 @@ public final class Main {
                 case "bench-train" -> BenchTrain.run(rest);
                 case "bench-inference" -> BenchInference.run(rest);
                 case "bench-stream" -> BenchStream.run(rest);
+                case "cross-validate" -> CrossValidateCommand.run(rest);
                 case "evaluate", "evaluate_all_models" -> EvaluateCommand.run(rest);
-                default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest, train, evaluate, bench-ingest, bench-train, bench-inference, bench-stream)");
+                default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest, train, evaluate, cross-validate, bench-ingest, bench-train, bench-inference, bench-stream)");
             };
         } catch (UsageException e) {
             System.err.println(e.getMessage());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emotion.core.contract.Architecture;
 import dev.emotion.core.contract.Contracts;
+import dev.emotion.core.contract.CrossValidation;
 import dev.emotion.core.contract.DeadLetter;
 import dev.emotion.core.contract.JobState;
 import dev.emotion.core.contract.ModelTrained;
@@ -60,6 +61,21 @@ class EvaluationKafkaWiringTest {
                 25_000_000L, 2_000_000L, Instant.now())));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().queryParam("studyId", "study-e")
                 .get("/api/v1/candidates").then().statusCode(200).body("modelId", hasItem(modelId)));
+    }
+
+    @Test
+    void crossValidationsAreKeptPerStudyAndArchitecture() {
+        String study = "study-cv-" + UUID.randomUUID();
+        for (double acc : new double[] {0.4, 0.6}) { // the later one replaces the earlier
+            KAFKA.send(Topic.TRAINING_CROSSVAL.topicName(), study, Contracts.toJson(new CrossValidation(1,
+                    "cv-" + acc, study, Architecture.CNN_SIMPLE, Task.EMOTION_CLASS, "leave-one-participant-out",
+                    java.util.List.of(new CrossValidation.Fold("p01", "p02", 100, 20, Map.of("accuracy", acc)),
+                            new CrossValidation.Fold("p02", "p03", 100, 20, Map.of("accuracy", acc))),
+                    Map.of("accuracy", acc), Map.of("accuracy", 0.0), Map.of(), Instant.now())));
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/cross-validations/" + study)
+                .then().statusCode(200).body("crossValidationId", contains("cv-0.6")));
+        given().get("/api/v1/cross-validations/nobody-" + UUID.randomUUID()).then().statusCode(404);
     }
 
     @Test

@@ -40,6 +40,12 @@ public class Views {
 
     @Produces
     @Singleton
+    dev.emotion.core.view.CrossValidationResults crossValidationResults() {
+        return new dev.emotion.core.view.CrossValidationResults();
+    }
+
+    @Produces
+    @Singleton
     Recommendations recommendations() {
         return new Recommendations();
     }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emotion.core.contract.Contract;
 import dev.emotion.core.contract.Contracts;
+import dev.emotion.core.contract.CrossValidation;
 import dev.emotion.core.contract.IngestCompleted;
 import dev.emotion.core.contract.ModelTrained;
 import dev.emotion.core.contract.Split;
@@ -111,6 +112,39 @@ class TrainingServiceTest {
                 .post("/api/v1/models/" + model.modelId() + "/evaluate").then().statusCode(200)
                 .body("samples", equalTo((int) labelled(Split.VAL))).extract().path("metrics.macro_f1");
         assertEquals(model.valMetrics().get("macro_f1"), macroF1.doubleValue(), 1e-5);
+    }
+
+    @Test
+    void leaveOneParticipantOutTrainsAFoldPerPersonAndPublishesMeanAndSpread() {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/datasets/" + STUDY).then()
+                .statusCode(200).body("trainable", equalTo(true)));
+        String id = given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
+                .body(Map.of("studyId", STUDY, "model", "cnn_simple", "task", "emotion_class", "epochs", 1,
+                        "batchSize", 16))
+                .post("/api/v1/cross-validations").then().statusCode(202).body("foldsTotal", equalTo(5))
+                .extract().path("crossValidationId");
+        await().atMost(Duration.ofSeconds(300)).untilAsserted(() -> given().get("/api/v1/cross-validations/" + id)
+                .then().statusCode(200).body("state", equalTo("completed")));
+        CrossValidation cv = Contracts.parse(KAFKA.await(Topic.TRAINING_CROSSVAL.topicName(),
+                r -> r.value().contains(id), Duration.ofSeconds(30)).value(), CrossValidation.class);
+        assertEquals(STUDY, cv.studyId());
+        assertEquals(5, cv.folds().size());
+        Set<String> heldOut = new HashSet<>();
+        for (CrossValidation.Fold f : cv.folds()) {
+            assertTrue(heldOut.add(f.participantId()), "each participant held out once");
+            assertTrue(!f.participantId().equals(f.validationParticipantId()));
+            double acc = f.metrics().get("accuracy");
+            assertTrue(acc >= 0 && acc <= 1, f.toString());
+        }
+        double mean = cv.folds().stream().mapToDouble(f -> f.metrics().get("macro_f1")).average().orElseThrow();
+        assertEquals(mean, cv.mean().get("macro_f1"), 1e-9);
+        assertTrue(cv.std().get("macro_f1") >= 0);
+        assertTrue(java.nio.file.Files.isRegularFile(Path.of("target/test-experiments/cnn_simple/cross_validation",
+                id, "folds.png")));
+        given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
+                .body(Map.of("studyId", STUDY, "model", "face_expression_baseline", "task", "emotion_class"))
+                .post("/api/v1/cross-validations").then().statusCode(400)
+                .body("detail", containsString("nothing to cross-validate"));
     }
 
     @Test

@@ -14,6 +14,7 @@ public enum Topic {
     INGEST_COMPLETED("emotion.ingest.completed", IngestCompleted.class, "studyId", true, 1),
     TRAINING_PROGRESS("emotion.training.progress", TrainingProgress.class, "trainingId", true, 1),
     MODELS_TRAINED("emotion.models.trained", ModelTrained.class, "modelId", true, 1),
+    TRAINING_CROSSVAL("emotion.training.crossval", CrossValidation.class, "studyId", true, 1),
     EVALUATION_REPORTS("emotion.evaluation.reports", EvaluationReport.class, "studyId", true, 1),
     INFERENCE_FRAMES("emotion.inference.frames", InferenceFrame.class, "streamId", false, 3),
     INFERENCE_PREDICTIONS("emotion.inference.predictions", InferencePrediction.class, "streamId", false, 3);

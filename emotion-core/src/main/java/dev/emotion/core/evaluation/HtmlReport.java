@@ -65,6 +65,33 @@ final class HtmlReport {
             }
             h.append("</table>\n");
         }
+        if (!r.crossValidations().isEmpty()) {
+            h.append("<h2 id=\"cross-validation\">Cross-participant validation (leave-one-participant-out)</h2>\n")
+                    .append("<p>One model per held-out participant, trained on everyone else; mean &plusmn; standard")
+                    .append(" deviation over folds.</p>\n<table><tr><th>architecture</th><th>task</th><th>folds</th>")
+                    .append("<th>accuracy</th><th>macro-F1</th><th>balanced acc.</th><th>per participant (macro-F1")
+                    .append(" or MAE)</th></tr>\n");
+            for (var cv : r.crossValidations()) {
+                String perFoldMetric = cv.mean().containsKey("macro_f1") ? "macro_f1"
+                        : cv.mean().containsKey("micro_f1") ? "micro_f1" : "mae";
+                StringBuilder folds = new StringBuilder();
+                for (var f : cv.folds()) {
+                    folds.append(esc(f.participantId())).append(' ').append(num(f.metrics().get(perFoldMetric)))
+                            .append("; ");
+                }
+                h.append("<tr data-crossval=\"").append(esc(cv.crossValidationId())).append("\"><td>")
+                        .append(cv.architecture().id()).append("</td><td>").append(cv.task().id()).append("</td><td>")
+                        .append(cv.folds().size()).append("</td><td>").append(meanSd(cv, "accuracy"))
+                        .append("</td><td>").append(meanSd(cv, "macro_f1")).append("</td><td>")
+                        .append(meanSd(cv, "balanced_accuracy")).append("</td><td>").append(folds).append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+            for (var cv : r.crossValidations()) {
+                if (cv.mean().containsKey("accuracy") || cv.mean().containsKey("micro_f1")) {
+                    h.append(img(StudyReport.crossValidationChart(cv), cv.architecture().id() + " cross-validation"));
+                }
+            }
+        }
         for (String note : r.notes()) {
             h.append("<p class=\"note\">").append(esc(note)).append("</p>\n");
         }
@@ -151,5 +178,10 @@ final class HtmlReport {
 
     static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String meanSd(dev.emotion.core.contract.CrossValidation cv, String metric) {
+        Double m = cv.mean().get(metric);
+        return m == null ? "-" : num(m) + " &plusmn; " + num(cv.std().get(metric));
     }
 }

@@ -44,6 +44,16 @@ public final class ReportCharts {
         return save(c, file);
     }
 
+    /** Plain bars: one group per category (e.g. held-out participant), one series per metric. */
+    public static Path bars(Path file, String title, String xTitle, List<String> categories,
+                            Map<String, List<Double>> values) throws IOException {
+        CategoryChart c = new CategoryChartBuilder().width(900).height(500).title(title).xAxisTitle(xTitle)
+                .yAxisTitle("value").build();
+        c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+        values.forEach((name, v) -> c.addSeries(name, categories, v));
+        return save(c, file);
+    }
+
     public static Path confusion(Path file, String title, List<String> labels, double[][] normalized)
             throws IOException {
         HeatMapChart c = new HeatMapChartBuilder().width(700).height(600).title(title)

@@ -20,9 +20,16 @@ import java.util.Map;
  */
 public record StudyReport(String studyId, String evaluationId, Instant createdAt, List<ModelEvaluator.ModelResult> models,
                           List<McNemar> mcnemar, Recommendation recommendation,
-                          Map<String, Map<String, String>> trainingCurves, List<String> notes) {
+                          Map<String, Map<String, String>> trainingCurves, List<String> notes,
+                          List<dev.emotion.core.contract.CrossValidation> crossValidations) {
 
     public static StudyReport of(String studyId, String evaluationId, List<ModelEvaluator.ModelResult> models) {
+        return of(studyId, evaluationId, models, List.of());
+    }
+
+    /** With the study's leave-one-participant-out results (from training-service), shown beside the test metrics. */
+    public static StudyReport of(String studyId, String evaluationId, List<ModelEvaluator.ModelResult> models,
+                                 List<dev.emotion.core.contract.CrossValidation> crossValidations) {
         if (models.isEmpty()) {
             throw new IllegalArgumentException("study " + studyId + " has no evaluated model: train one first");
         }
@@ -48,8 +55,12 @@ public record StudyReport(String studyId, String evaluationId, Instant createdAt
                 }
             }
         }
+        if (crossValidations.isEmpty()) {
+            notes.add("no leave-one-participant-out cross-validation for this study yet: the test split alone is "
+                    + "few people (./emotion cross-validate --study " + studyId + " --model <model>)");
+        }
         return new StudyReport(studyId, evaluationId, Instant.now(), List.copyOf(models), tests,
-                Recommendation.choose(models), new LinkedHashMap<>(), notes);
+                Recommendation.choose(models), new LinkedHashMap<>(), notes, List.copyOf(crossValidations));
     }
 
     /** Writes every file into {@code dir} (charts of each model are expected under {@code dir/<model>/}). */
@@ -80,6 +91,20 @@ public record StudyReport(String studyId, String evaluationId, Instant createdAt
         if (!values.isEmpty()) {
             ReportCharts.comparison(dir.resolve("model_comparison.png"), names, values, cis);
         }
+        for (var cv : crossValidations) {
+            Map<String, List<Double>> perFold = new LinkedHashMap<>();
+            for (String metric : List.of("accuracy", "macro_f1", "balanced_accuracy", "micro_f1")) {
+                if (cv.mean().containsKey(metric)) {
+                    perFold.put(metric, cv.folds().stream().map(f -> f.metrics().getOrDefault(metric, 0.0)).toList());
+                }
+            }
+            if (!perFold.isEmpty()) {
+                ReportCharts.bars(dir.resolve(crossValidationChart(cv)), cv.architecture().id() + " / "
+                        + cv.task().id() + ": leave-one-participant-out", "held-out participant",
+                        cv.folds().stream().map(dev.emotion.core.contract.CrossValidation.Fold::participantId)
+                                .toList(), perFold);
+            }
+        }
         for (ModelEvaluator.ModelResult m : models) {
             Files.write(dir.resolve(FileNames.safe(m.modelId()) + "_results.json"),
                     Contracts.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
@@ -87,5 +112,9 @@ public record StudyReport(String studyId, String evaluationId, Instant createdAt
         Files.write(dir.resolve("detailed_analysis.json"),
                 Contracts.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
         Files.writeString(dir.resolve("index.html"), HtmlReport.render(this, !values.isEmpty()));
+    }
+
+    static String crossValidationChart(dev.emotion.core.contract.CrossValidation cv) {
+        return "crossval-" + FileNames.safe(cv.architecture().id() + "-" + cv.task().id()) + ".png";
     }
 }

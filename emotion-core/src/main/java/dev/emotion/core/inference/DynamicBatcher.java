@@ -11,8 +11,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Groups face crops from concurrent requests into one forward pass (as DJL Serving's batch_size and
  * max_batch_delay do): the batch closes when {@code maxBatch} crops are waiting or {@code maxDelayMs} after its first
- * crop arrived. Crops are queued with the model they were prepared for; a batch never mixes models (a model switch
- * closes the batch). With {@code maxBatch == 1} every crop is scored on the caller's thread.
+ * crop arrived, and at once when no request is still preparing crops: callers announce themselves with
+ * {@link #expect()} before detecting faces and close it once their crops are submitted, so a lone request never
+ * waits for the delay, while concurrent ones are gathered. Crops are queued with the model they were prepared for;
+ * a batch never mixes models (a model switch closes the batch). With {@code maxBatch == 1} every crop is scored on
+ * the caller's thread.
  */
 public final class DynamicBatcher implements AutoCloseable {
 
@@ -29,7 +32,30 @@ public final class DynamicBatcher implements AutoCloseable {
     private final Thread worker;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong crops = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger preparing = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean running = true;
+
+    /** A request that will submit crops: while open, the batcher may wait (up to the delay) for its crops. */
+    public final class Expectation implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        private Expectation() {
+            preparing.incrementAndGet();
+        }
+
+        /** Every crop of this request is submitted (idempotent). */
+        @Override
+        public void close() {
+            if (open.compareAndSet(true, false)) {
+                preparing.decrementAndGet();
+            }
+        }
+    }
+
+    /** Announces a request that is about to submit crops (close it after the last {@link #submit}). */
+    public Expectation expect() {
+        return new Expectation();
+    }
 
     public DynamicBatcher(int maxBatch, long maxDelayMs) {
         this.maxBatch = Math.max(1, maxBatch);
@@ -85,10 +111,16 @@ public final class DynamicBatcher implements AutoCloseable {
                 batch.add(first);
                 long deadline = System.nanoTime() + maxDelayNanos;
                 while (batch.size() < maxBatch) {
-                    long wait = deadline - System.nanoTime();
-                    Job next = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
+                    Job next = queue.poll();
                     if (next == null) {
-                        break;
+                        long wait = deadline - System.nanoTime();
+                        if (preparing.get() <= 0 || wait <= 0) {
+                            break; // nobody is about to submit, or the delay is spent
+                        }
+                        next = queue.poll(Math.min(wait, 200_000L), TimeUnit.NANOSECONDS);
+                        if (next == null) {
+                            continue; // look again at who is still preparing
+                        }
                     }
                     if (next.lease().model() != first.lease().model()) {
                         carried = next; // another model: it starts the next batch

@@ -66,6 +66,12 @@ public final class FaceScorer implements AutoCloseable {
 
     /** Scores the faces of {@code bgr} with the leased model; {@code faceIds} (tracker ids) may be null. */
     public Scored score(ModelSlot.Lease lease, Mat bgr, List<Detection> faces, int[] faceIds) {
+        return score(lease, bgr, faces, faceIds, null);
+    }
+
+    /** As above; {@code expectation} (from the batcher, may be null) is closed once every crop is submitted. */
+    public Scored score(ModelSlot.Lease lease, Mat bgr, List<Detection> faces, int[] faceIds,
+                        DynamicBatcher.Expectation expectation) {
         TrainedModel model = lease.model();
         List<CompletableFuture<DynamicBatcher.Result>> pending = new ArrayList<>();
         int s = model.inputSize();
@@ -75,6 +81,9 @@ public final class FaceScorer implements AutoCloseable {
                 model.prepare(crop, input, 0);
             }
             pending.add(batcher.submit(lease, input));
+        }
+        if (expectation != null) {
+            expectation.close();
         }
         List<FacePrediction> out = new ArrayList<>();
         for (int i = 0; i < faces.size(); i++) {

@@ -30,6 +30,8 @@ class ContractsTest {
                         "learningRate", 50.0),
                 Arguments.of(ModelTrained.class, Samples.modelTrained("m1", "s"), "artifactUrl",
                         "totalParameters", 0),
+                Arguments.of(CrossValidation.class, Samples.crossValidation("s"), "folds",
+                        "folds.1.testSamples", 0),
                 Arguments.of(EvaluationReport.class, Samples.evaluationReport("s", "m-cnn"), "models",
                         "models.0.metrics.accuracy", "NaN"),
                 Arguments.of(InferenceFrame.class, Samples.inferenceFrame("cam-1"), "streamId",

@@ -50,6 +50,15 @@ public final class Samples {
                 12_000_000L, 12_000_000L, AT);
     }
 
+    public static CrossValidation crossValidation(String studyId) {
+        return new CrossValidation(1, "cv-1", studyId, Architecture.CNN_SIMPLE, Task.EMOTION_CLASS,
+                "leave-one-participant-out", List.of(
+                new CrossValidation.Fold("p01", "p02", 400, 120, Map.of("accuracy", 0.5, "macro_f1", 0.4)),
+                new CrossValidation.Fold("p02", "p03", 410, 110, Map.of("accuracy", 0.6, "macro_f1", 0.5))),
+                Map.of("accuracy", 0.55, "macro_f1", 0.45), Map.of("accuracy", 0.07, "macro_f1", 0.07),
+                Map.of("epochs", 3), AT);
+    }
+
     public static EvaluationReport evaluationReport(String studyId, String recommended) {
         return new EvaluationReport(1, studyId, "evaluation-1", List.of(
                 new EvaluationReport.ModelScore("m-cnn", Architecture.CNN_SIMPLE, Task.EMOTION_CLASS,

@@ -49,29 +49,8 @@ class StudyReportTest {
         assertTrue(!test.isEmpty() && !val.isEmpty());
     }
 
-    /** A model directory with freshly initialised parameters: evaluation does not care how good it is. */
     static Path modelDir(Architecture a, Task t) throws IOException {
-        Path d = dir.resolve("models").resolve(a.id() + "-" + t.id());
-        Files.createDirectories(d);
-        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
-            EmotionNet net = EmotionNet.build(a, t);
-            net.initialize(m, 1);
-            try (DataOutputStream os = new DataOutputStream(Files.newOutputStream(d.resolve("model.params")))) {
-                net.saveParameters(os);
-            }
-        }
-        ModelSpec spec = ModelSpec.of(a);
-        Map<String, Object> description = new LinkedHashMap<>();
-        description.put("modelId", a.id() + "-" + t.id());
-        description.put("architecture", a.id());
-        description.put("task", t.id());
-        description.put("inputSize", spec.inputSize());
-        description.put("mean", spec.mean());
-        description.put("std", spec.std());
-        description.put("labels", EmotionNet.labels(t));
-        description.put("config", Map.of("studyId", "fixture"));
-        Files.write(d.resolve("model.json"), Contracts.mapper().writeValueAsBytes(description));
-        return d;
+        return dev.emotion.core.training.TrainingFixtures.modelDir(dir.resolve("models"), a, t);
     }
 
     @Test

@@ -36,4 +36,32 @@ public final class TrainingFixtures {
         }
         return store;
     }
+
+    /** A model directory (model.json + model.params) with freshly initialised parameters, under {@code root}. */
+    public static Path modelDir(Path root, dev.emotion.core.contract.Architecture a,
+                                dev.emotion.core.contract.Task t) throws IOException {
+        Path d = root.resolve(a.id() + "-" + t.id());
+        java.nio.file.Files.createDirectories(d);
+        try (ai.djl.ndarray.NDManager m = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager()) {
+            dev.emotion.core.models.EmotionNet net = dev.emotion.core.models.EmotionNet.build(a, t);
+            net.initialize(m, 1);
+            try (java.io.DataOutputStream os = new java.io.DataOutputStream(java.nio.file.Files.newOutputStream(
+                    d.resolve("model.params")))) {
+                net.saveParameters(os);
+            }
+        }
+        dev.emotion.core.models.ModelSpec spec = dev.emotion.core.models.ModelSpec.of(a);
+        java.util.Map<String, Object> description = new java.util.LinkedHashMap<>();
+        description.put("modelId", a.id() + "-" + t.id());
+        description.put("architecture", a.id());
+        description.put("task", t.id());
+        description.put("inputSize", spec.inputSize());
+        description.put("mean", spec.mean());
+        description.put("std", spec.std());
+        description.put("labels", dev.emotion.core.models.EmotionNet.labels(t));
+        description.put("config", java.util.Map.of("studyId", "fixture"));
+        java.nio.file.Files.write(d.resolve("model.json"), dev.emotion.core.contract.Contracts.mapper()
+                .writeValueAsBytes(description));
+        return d;
+    }
 }

@@ -63,6 +63,7 @@ public class EvaluationJobs {
     private final StudyCatalog studies;
     private final ModelCatalog models;
     private final TrainingCurves curves;
+    private final dev.emotion.core.view.CrossValidationResults crossValidations;
     private final RecordPublisher publisher;
     private final Path dataDir;
     private final Path reportsDir;
@@ -70,7 +71,7 @@ public class EvaluationJobs {
     private final ModelEvaluator.Options options;
 
     public EvaluationJobs(HeldOutStore store, StudyCatalog studies, ModelCatalog models, TrainingCurves curves,
-                          RecordPublisher publisher, @ConfigProperty(name = "emotion.data-dir") String dataDir,
+                          dev.emotion.core.view.CrossValidationResults crossValidations, RecordPublisher publisher, @ConfigProperty(name = "emotion.data-dir") String dataDir,
                           @ConfigProperty(name = "emotion.experiments-dir") String experimentsDir,
                           @ConfigProperty(name = "emotion.public-url") String publicUrl,
                           @ConfigProperty(name = "emotion.evaluation.bootstrap", defaultValue = "1000") int bootstrap,
@@ -80,6 +81,7 @@ public class EvaluationJobs {
         this.studies = studies;
         this.models = models;
         this.curves = curves;
+        this.crossValidations = crossValidations;
         this.publisher = publisher;
         this.dataDir = Path.of(dataDir);
         this.reportsDir = Path.of(experimentsDir).resolve("model_comparison");
@@ -157,6 +159,13 @@ public class EvaluationJobs {
                     k -> new ConcurrentHashMap<>());
             for (String modelId : s.modelIds()) {
                 ModelTrained m = models.model(modelId).orElseThrow();
+                ModelEvaluator.ModelResult previous = done.get(modelId);
+                if (previous != null && previous.sampleIds() != null && previous.sampleIds().equals(
+                        Trainer.usable(test, m.task()).stream().map(Sample::id).toList())) {
+                    s.models().put(modelId, "evaluated earlier on the same " + previous.testSamples()
+                            + " test frames: " + previous.metrics());
+                    continue; // same model, same held-out frames: nothing would change
+                }
                 try {
                     Path dir = TrainedModel.download(m.modelId(), m.artifactUrl(), dataDir.resolve("models"));
                     try (TrainedModel model = TrainedModel.open(dir)) {
@@ -177,7 +186,8 @@ public class EvaluationJobs {
             }
             List<ModelEvaluator.ModelResult> all = new ArrayList<>(done.values());
             all.sort(java.util.Comparator.comparing(ModelEvaluator.ModelResult::modelId));
-            StudyReport report = StudyReport.of(studyId, s.evaluationId(), all);
+            StudyReport report = StudyReport.of(studyId, s.evaluationId(), all,
+                    crossValidations.forStudy(studyId));
             report.write(studyDir, trainingCurves(all));
             String url = publicUrl + "/reports/" + FileNames.safe(studyId) + "/index.html";
             publisher.publish(Topic.EVALUATION_REPORTS, studyId, new EvaluationReport(Contract.CURRENT_VERSION,
@@ -191,6 +201,30 @@ public class EvaluationJobs {
             LOG.errorf(e, "evaluation %s failed", s.evaluationId());
             update(s, JobState.FAILED, null, null, e.getMessage());
         }
+    }
+
+    /**
+     * Re-renders the study's report files with what is known now (a cross-validation finished after the last
+     * evaluation), without re-scoring; nothing happens for a study not evaluated by this instance.
+     */
+    public void rerender(String studyId) {
+        worker.submit(() -> {
+            Map<String, ModelEvaluator.ModelResult> done = results.get(studyId);
+            if (done == null || done.isEmpty()) {
+                return;
+            }
+            List<ModelEvaluator.ModelResult> all = new ArrayList<>(done.values());
+            all.sort(java.util.Comparator.comparing(ModelEvaluator.ModelResult::modelId));
+            try {
+                StudyReport.of(studyId, "rerender-" + UUID.randomUUID().toString().substring(0, 8), all,
+                        crossValidations.forStudy(studyId)).write(reportsDir.resolve(FileNames.safe(studyId)),
+                        trainingCurves(all));
+                LOG.infof("report of study %s re-rendered with %d cross-validation(s)", studyId,
+                        crossValidations.forStudy(studyId).size());
+            } catch (IOException | RuntimeException e) {
+                LOG.errorf(e, "re-rendering the report of study %s failed", studyId);
+            }
+        });
     }
 
     private Status update(Status s, JobState state, String url, String recommended, String error) {

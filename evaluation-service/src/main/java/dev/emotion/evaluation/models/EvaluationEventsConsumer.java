@@ -30,10 +30,13 @@ public class EvaluationEventsConsumer {
     private final TrainingCurves curves;
     private final StudyCatalog studies;
     private final EvaluationJobs jobs;
+    private final dev.emotion.core.view.CrossValidationResults crossValidations;
     private final Instant startedAt = Instant.now();
 
     public EvaluationEventsConsumer(RecordIntake intake, ModelCatalog models, TrainingCurves curves,
-                                    StudyCatalog studies, EvaluationJobs jobs) {
+                                    StudyCatalog studies, EvaluationJobs jobs,
+                                    dev.emotion.core.view.CrossValidationResults crossValidations) {
+        this.crossValidations = crossValidations;
         this.intake = intake;
         this.models = models;
         this.curves = curves;
@@ -62,6 +65,17 @@ public class EvaluationEventsConsumer {
     @Blocking
     public void trainingProgress(ConsumerRecord<String, String> record) {
         intake.accept(record, TrainingProgress.class, curves::apply);
+    }
+
+    @Incoming("training-crossval")
+    @Blocking
+    public void crossValidation(ConsumerRecord<String, String> record) {
+        intake.accept(record, dev.emotion.core.contract.CrossValidation.class, cv -> {
+            crossValidations.apply(cv);
+            if (cv.createdAt().isAfter(startedAt)) {
+                jobs.rerender(cv.studyId());
+            }
+        });
     }
 
     @Incoming("ingest-completed")

@@ -103,10 +103,10 @@ public class Scoring {
 
     /** Scores a decoded BGR frame; {@code tracker} gives stable face ids across a stream (may be null). */
     public Result scoreFrame(Mat bgr, dev.emotion.core.faces.IouTracker tracker, long startNanos) {
-        try (ModelSlot.Lease lease = lease()) {
+        try (ModelSlot.Lease lease = lease(); DynamicBatcher.Expectation expecting = batcher.expect()) {
             List<Detection> faces = scorer.detect(bgr);
             int[] ids = tracker == null ? null : tracker.assign(faces);
-            FaceScorer.Scored s = scorer.score(lease, bgr, faces, ids);
+            FaceScorer.Scored s = scorer.score(lease, bgr, faces, ids, expecting);
             long nanos = System.nanoTime() - startNanos;
             frameTimer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
             faceCounter.increment(faces.size());

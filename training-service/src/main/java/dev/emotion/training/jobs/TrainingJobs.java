@@ -86,6 +86,40 @@ public class TrainingJobs {
     }
 
     public TrainingProgress submit(TrainingRequest r) {
+        Trainer.Config c = validated(r);
+        Architecture a = c.architecture();
+        String id = "train-" + a.id() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Path resumeFrom = null;
+        if (r.resume() != null) {
+            resumeFrom = runDir(a, r.resume());
+            if (!r.resume().matches("[A-Za-z0-9._-]+") || !java.nio.file.Files.isRegularFile(
+                    resumeFrom.resolve("last.json"))) {
+                throw new Refused("resume: no checkpoint of training '" + r.resume() + "' for " + a.id() + " under "
+                        + experiments.resolve(a.id()).resolve("checkpoints"));
+            }
+        }
+        TrainingProgress queued = progress(id, r.studyId(), c, JobState.QUEUED, 0, 0, null, null, Map.of(), 0, 0,
+                "queued");
+        announce(queued);
+        Path from = resumeFrom;
+        worker.submit(() -> run(id, r.studyId(), c, from));
+        return queued;
+    }
+
+    /** Runs {@code work} on the training worker, after what is queued (one device, one job at a time). */
+    void enqueue(Runnable work) {
+        worker.submit(work);
+    }
+
+    Path experiments() {
+        return experiments;
+    }
+
+    /**
+     * The request checked and turned into a config: known model/task/backbone, an ingested study, weights present
+     * for a pretrained backbone (unless random initialisation is asked for), sane hyper-parameters.
+     */
+    Trainer.Config validated(TrainingRequest r) {
         if (r == null) {
             throw new Refused("send a JSON body: {studyId, model, task, epochs?, batchSize?, learningRate?, ...}");
         }
@@ -111,22 +145,7 @@ public class TrainingJobs {
         if (!a.trained() && t != Task.EMOTION_CLASS) {
             throw new Refused(a.id() + " only predicts emotion_class (face-api's 7 expressions), not " + t.id());
         }
-        String id = "train-" + a.id() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Path resumeFrom = null;
-        if (r.resume() != null) {
-            resumeFrom = runDir(a, r.resume());
-            if (!r.resume().matches("[A-Za-z0-9._-]+") || !java.nio.file.Files.isRegularFile(
-                    resumeFrom.resolve("last.json"))) {
-                throw new Refused("resume: no checkpoint of training '" + r.resume() + "' for " + a.id() + " under "
-                        + experiments.resolve(a.id()).resolve("checkpoints"));
-            }
-        }
-        TrainingProgress queued = progress(id, r.studyId(), c, JobState.QUEUED, 0, 0, null, null, Map.of(), 0, 0,
-                "queued");
-        announce(queued);
-        Path from = resumeFrom;
-        worker.submit(() -> run(id, r.studyId(), c, from));
-        return queued;
+        return c;
     }
 
     /** Eval-only: the registered model's metrics on a split of its study, from the store. */
@@ -364,7 +383,7 @@ public class TrainingJobs {
         return out;
     }
 
-    private TrainingProgress progress(String id, String studyId, Trainer.Config c, JobState state, int epoch,
+    TrainingProgress progress(String id, String studyId, Trainer.Config c, JobState state, int epoch,
                                       long step, Double trainLoss, Double valLoss, Map<String, Double> metrics,
                                       double lr, double ips, String message) {
         return new TrainingProgress(Contract.CURRENT_VERSION, id, studyId, c.architecture(), c.task(), state, epoch,
@@ -372,7 +391,7 @@ public class TrainingJobs {
                 Instant.now());
     }
 
-    private void announce(TrainingProgress p) {
+    void announce(TrainingProgress p) {
         runs.apply(p);
         publisher.publish(Topic.TRAINING_PROGRESS, p.trainingId(), p);
     }

@@ -23,10 +23,36 @@ public class TrainingsResource {
 
     private final TrainingJobs jobs;
     private final TrainingCurves runs;
+    private final CrossValidations crossValidations;
 
-    public TrainingsResource(TrainingJobs jobs, TrainingCurves runs) {
+    public TrainingsResource(TrainingJobs jobs, TrainingCurves runs, CrossValidations crossValidations) {
         this.jobs = jobs;
         this.runs = runs;
+        this.crossValidations = crossValidations;
+    }
+
+    @POST
+    @Path("cross-validations")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Blocking
+    @Operation(summary = "Queue a leave-one-participant-out cross-validation {studyId, model, task, epochs?, "
+            + "batchSize?, learningRate?, seed?, backbone?}: one model per held-out participant; 202 with the status")
+    public Response crossValidate(TrainingRequest request) {
+        return Response.accepted(crossValidations.submit(request)).build();
+    }
+
+    @GET
+    @Path("cross-validations")
+    @Operation(summary = "Cross-validations (optionally of one study) with their folds so far")
+    public List<CrossValidations.Status> crossValidations(@jakarta.ws.rs.QueryParam("studyId") String studyId) {
+        return crossValidations.list(studyId);
+    }
+
+    @GET
+    @Path("cross-validations/{id}")
+    @Operation(summary = "One cross-validation: state, finished folds, mean and standard deviation")
+    public CrossValidations.Status crossValidation(@PathParam("id") String id) {
+        return crossValidations.get(id);
     }
 
     @POST

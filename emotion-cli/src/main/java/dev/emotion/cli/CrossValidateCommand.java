@@ -1,0 +1,105 @@
+package dev.emotion.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.emotion.core.contract.Contracts;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** {@code cross-validate}: leave-one-participant-out on training-service, followed fold by fold, then a table. */
+final class CrossValidateCommand {
+
+    static final String HELP = """
+            Usage: ./emotion cross-validate --study S --model cnn_simple|vit_scratch|resnet_pretrained|vit_pretrained
+                                            [--task emotion_class] [--epochs N] [--batch-size N] [--seed N]
+                                            [--backbone B] [--allow-random-init]
+            Trains one model per participant of the study on everyone else (the next participant in order is held
+            out for early stopping) and tests it on that participant; prints each fold, the mean and the standard
+            deviation. The result goes to emotion.training.crossval and into the study's evaluation report.
+            Options: --url http://localhost:8082 (training-service), --api-key K (or EMOTION_API_KEY)""";
+
+    private CrossValidateCommand() {
+    }
+
+    static int run(List<String> argv) throws Exception {
+        Args a = new Args("cross-validate", argv, Set.of("study", "model", "task", "epochs", "batch-size", "seed",
+                "backbone", "url", "api-key"), Set.of("allow-random-init"));
+        String url = a.get("url", System.getenv().getOrDefault("TRAINING_URL", "http://localhost:"
+                + System.getenv().getOrDefault("TRAINING_PORT", "8082"))).replaceAll("/+$", "");
+        ObjectNode body = Contracts.mapper().createObjectNode();
+        body.put("studyId", a.required("study"));
+        body.put("model", a.required("model"));
+        body.put("task", a.get("task", "emotion_class"));
+        if (a.has("epochs")) {
+            body.put("epochs", a.integer("epochs", 3));
+        }
+        if (a.has("batch-size")) {
+            body.put("batchSize", a.integer("batch-size", 32));
+        }
+        if (a.has("seed")) {
+            body.put("seed", a.integer("seed", 42));
+        }
+        if (a.has("backbone")) {
+            body.put("backbone", a.required("backbone"));
+        }
+        body.put("allowRandomInit", a.flag("allow-random-init"));
+        ServiceClient service = new ServiceClient("cross-validate", "training-service", url,
+                a.get("api-key", System.getenv("EMOTION_API_KEY")));
+        JsonNode queued = service.submit("/api/v1/cross-validations", "application/json",
+                HttpRequest.BodyPublishers.ofString(body.toString()), body.get("model").asText());
+        if (queued == null) {
+            return 1;
+        }
+        String id = queued.path("crossValidationId").asText();
+        int total = queued.path("foldsTotal").asInt();
+        System.err.println("cross-validate: " + id + " queued (" + total + " folds, one per participant)");
+        ProgressBar bar = new ProgressBar(body.get("model").asText() + " LOPO", total, "folds");
+        int shown = -1;
+        while (true) {
+            Thread.sleep(1000);
+            JsonNode s = service.get("/api/v1/cross-validations/" + id);
+            String state = s.path("state").asText();
+            int done = s.path("folds").size();
+            if (state.equals("failed")) {
+                bar.finish(done, "failed");
+                System.err.println("cross-validate: failed: " + s.path("message").asText());
+                return 1;
+            }
+            if (state.equals("completed")) {
+                bar.finish(done, "done");
+                print(s);
+                return 0;
+            }
+            if (done != shown) {
+                shown = done;
+                bar.update(done, s.path("message").asText(""));
+            }
+        }
+    }
+
+    static void print(JsonNode s) {
+        List<String> metrics = new ArrayList<>();
+        s.path("mean").fieldNames().forEachRemaining(metrics::add);
+        metrics.removeIf(m -> !List.of("accuracy", "macro_f1", "balanced_accuracy", "micro_f1", "mae", "ccc")
+                .contains(m));
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "  %-14s %-10s %7s", "held out",
+                "early stop", "frames"));
+        metrics.forEach(m -> head.append(String.format(Locale.ROOT, " %18s", m)));
+        System.out.println(head);
+        for (JsonNode f : s.path("folds")) {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-14s %-10s %7d",
+                    f.path("participantId").asText(), f.path("validationParticipantId").asText(),
+                    f.path("testSamples").asInt()));
+            metrics.forEach(m -> row.append(String.format(Locale.ROOT, " %18.3f", f.path("metrics").path(m)
+                    .asDouble())));
+            System.out.println(row);
+        }
+        StringBuilder mean = new StringBuilder(String.format(Locale.ROOT, "  %-14s %-10s %7s", "mean +- sd", "", ""));
+        metrics.forEach(m -> mean.append(String.format(Locale.ROOT, " %10.3f +- %5.3f", s.path("mean").path(m)
+                .asDouble(), s.path("std").path(m).asDouble())));
+        System.out.println(mean);
+    }
+}
