@@ -21,8 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class BenchInference {
 
     static final String HELP = """
-            Usage: ./emotion bench-inference --image FILE [--clients 1,8,32] [--seconds 15] [--warmup 3]
+            Usage: ./emotion bench-inference --image FILE [--clients 1,8,32] [--seconds 15] [--warmup 3] [--crop]
             Each client posts the image, waits for the answer, posts again (closed loop) for --seconds.
+            --crop: cuts the first face out of the image here (the project's detector and crop) and posts that crop
+            with ?detect=false, i.e. the path of a client that runs its own face detector.
             Prints requests/s and latency p50/p99 per client count. Run it once with the service's default
             dynamic batching and once with EMOTION_INFERENCE_MAX_BATCH=1 to compare.
             Options: --url http://localhost:8084 (inference-service)""";
@@ -31,10 +33,12 @@ final class BenchInference {
     }
 
     static int run(List<String> argv) throws Exception {
-        Args a = new Args("bench-inference", argv, Set.of("image", "clients", "seconds", "warmup", "url"), Set.of());
+        Args a = new Args("bench-inference", argv, Set.of("image", "clients", "seconds", "warmup", "url"),
+                Set.of("crop"));
+        boolean crop = a.flag("crop");
         String url = a.get("url", "http://localhost:" + System.getenv().getOrDefault("INFERENCE_PORT", "8084"))
-                .replaceAll("/+$", "") + "/api/v1/predict";
-        byte[] image = Files.readAllBytes(Path.of(a.required("image")));
+                .replaceAll("/+$", "") + "/api/v1/predict" + (crop ? "?detect=false" : "");
+        byte[] image = crop ? faceCrop(Path.of(a.required("image"))) : Files.readAllBytes(Path.of(a.required("image")));
         String type = a.required("image").toLowerCase(Locale.ROOT).endsWith(".png") ? "image/png" : "image/jpeg";
         int seconds = a.integer("seconds", 15);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -59,11 +63,36 @@ final class BenchInference {
             Collections.sort(sorted);
             System.out.printf(Locale.ROOT, "%8d %10d %10.1f %10.1f %10.1f %8d%n", clients, sorted.size(),
                     sorted.size() / wall, pct(sorted, 0.5), pct(sorted, 0.99), errors.get());
-            BenchSummary.add("inference", "POST /api/v1/predict, " + clients + " client(s)", String.format(
+            BenchSummary.add("inference", "POST /api/v1/predict" + (crop ? "?detect=false (face crop)" : "") + ", "
+                    + clients + " client(s)", String.format(
                     Locale.ROOT, "%.1f req/s, p50 %.1f ms, p99 %.1f ms, %d errors", sorted.size() / wall,
                     pct(sorted, 0.5), pct(sorted, 0.99), errors.get()));
         }
         return 0;
+    }
+
+    /** The first face of the image, cropped as ingest crops it (224 px JPEG). */
+    static byte[] faceCrop(Path image) {
+        org.bytedeco.opencv.opencv_core.Mat bgr = org.bytedeco.opencv.global.opencv_imgcodecs.imread(
+                image.toString());
+        if (bgr == null || bgr.empty()) {
+            throw new UsageException("bench-inference: cannot read " + image + " as an image");
+        }
+        try (dev.emotion.core.faces.FaceDetector detector = dev.emotion.core.faces.FaceDetectors.open(
+                dev.emotion.core.faces.FaceDetectors.defaultModelPath(), 0.5f, 20)) {
+            var faces = detector.detect(bgr);
+            if (faces.isEmpty()) {
+                throw new UsageException("bench-inference --crop: no face found in " + image);
+            }
+            var o = dev.emotion.core.faces.FacePipeline.Options.DEFAULT;
+            return new dev.emotion.core.faces.FaceCropper(o.cropSize(), o.enlarge(), o.jpegQuality())
+                    .cropJpeg(bgr, faces.get(0));
+        } catch (Exception e) {
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e);
+        }
     }
 
     @SuppressWarnings("unchecked")

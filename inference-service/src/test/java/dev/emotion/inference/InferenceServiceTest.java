@@ -125,6 +125,13 @@ class InferenceServiceTest {
         assertEquals(8, p.size());
         assertEquals(1.0, p.values().stream().mapToDouble(Float::doubleValue).sum(), 1e-4);
         assertTrue(p.containsKey(faces.get(0).get("dominant")));
+
+        // a client that detects faces itself sends the crop: scored as a whole, no detection
+        given().contentType("image/jpeg").body(messi()).queryParam("detect", false).post("/api/v1/predict").then()
+                .statusCode(200).body("faces.size()", equalTo(1)).body("faces[0].box.width", equalTo(548))
+                .body("faces[0].box.height", equalTo(342)).body("faces[0].faceId", equalTo(0));
+        given().contentType("image/jpeg").body(new byte[] {1, 2, 3}).queryParam("detect", false)
+                .post("/api/v1/predict").then().statusCode(415);
     }
 
     @Test

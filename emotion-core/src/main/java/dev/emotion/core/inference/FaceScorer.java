@@ -69,6 +69,28 @@ public final class FaceScorer implements AutoCloseable {
         return score(lease, bgr, faces, faceIds, null);
     }
 
+    /** The whole image as one face (already cropped by the client): box = the image, face id 0. */
+    public Scored scoreWhole(ModelSlot.Lease lease, Mat bgr, DynamicBatcher.Expectation expectation) {
+        TrainedModel model = lease.model();
+        int s = model.inputSize();
+        float[] input = new float[3 * s * s];
+        model.prepare(bgr, input, 0);
+        CompletableFuture<DynamicBatcher.Result> f = batcher.submit(lease, input);
+        if (expectation != null) {
+            expectation.close();
+        }
+        try {
+            DynamicBatcher.Result r = f.get();
+            return new Scored(List.of(prediction(model.task(), 0, new Box(0, 0, bgr.cols(), bgr.rows()),
+                    r.probabilities())), model.modelId());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while scoring", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("scoring failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
     /** As above; {@code expectation} (from the batcher, may be null) is closed once every crop is submitted. */
     public Scored score(ModelSlot.Lease lease, Mat bgr, List<Detection> faces, int[] faceIds,
                         DynamicBatcher.Expectation expectation) {

@@ -45,9 +45,10 @@ public class PredictResource {
     @Consumes({"image/jpeg", "image/png", MediaType.APPLICATION_OCTET_STREAM})
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Every face in a JPEG/PNG image: box, face id, 8 probabilities (7 emotions + neutral), "
-            + "dominant emotion, attention (attention models), model id, latency")
-    public Scoring.Result predict(byte[] body) {
-        return scoring.scoreImage(body);
+            + "dominant emotion, attention (attention models), model id, latency. detect=false: the image is "
+            + "already one face crop (the client ran its own detector); it is scored as a whole")
+    public Scoring.Result predict(byte[] body, @QueryParam("detect") Boolean detect) {
+        return detect == null || detect ? scoring.scoreImage(body) : scoring.scoreCrop(body);
     }
 
     @POST

@@ -101,6 +101,30 @@ public class Scoring {
         }
     }
 
+    /**
+     * Scores an image that is already one face crop (a client with its own detector): no detection, the whole
+     * image is the face (box = the image), with the same size and format checks.
+     */
+    public Result scoreCrop(byte[] bytes) {
+        long t0 = System.nanoTime();
+        try (PointerScope scope = new PointerScope()) {
+            Mat img;
+            try {
+                img = ImageInput.decode(bytes, maxPixels, maxImageBytes);
+            } catch (ImageInput.BadImage e) {
+                rejected(e.tooLarge() ? "too_large" : e.unsupported() ? "unsupported_type" : "bad_image");
+                throw e;
+            }
+            try (ModelSlot.Lease lease = lease(); DynamicBatcher.Expectation expecting = batcher.expect()) {
+                FaceScorer.Scored s = scorer.scoreWhole(lease, img, expecting);
+                long nanos = System.nanoTime() - t0;
+                frameTimer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                faceCounter.increment();
+                return new Result(s.modelId(), img.cols(), img.rows(), s.faces(), nanos / 1e6);
+            }
+        }
+    }
+
     /** Scores a decoded BGR frame; {@code tracker} gives stable face ids across a stream (may be null). */
     public Result scoreFrame(Mat bgr, dev.emotion.core.faces.IouTracker tracker, long startNanos) {
         try (ModelSlot.Lease lease = lease(); DynamicBatcher.Expectation expecting = batcher.expect()) {
