@@ -159,13 +159,6 @@ public class EvaluationJobs {
                     k -> new ConcurrentHashMap<>());
             for (String modelId : s.modelIds()) {
                 ModelTrained m = models.model(modelId).orElseThrow();
-                ModelEvaluator.ModelResult previous = done.get(modelId);
-                if (previous != null && previous.sampleIds() != null && previous.sampleIds().equals(
-                        Trainer.usable(test, m.task()).stream().map(Sample::id).toList())) {
-                    s.models().put(modelId, "evaluated earlier on the same " + previous.testSamples()
-                            + " test frames: " + previous.metrics());
-                    continue; // same model, same held-out frames: nothing would change
-                }
                 try {
                     Path dir = TrainedModel.download(m.modelId(), m.artifactUrl(), dataDir.resolve("models"));
                     try (TrainedModel model = TrainedModel.open(dir)) {
