@@ -18,7 +18,7 @@ final class TrainCommand {
                                    [--batch-size N] [--learning-rate X] [--grad-accum N] [--seed N]
                                    [--resume TRAINING_ID] [--allow-random-init] [--no-augment]
                                    [--backbone resnet50|resnet34-faces|face-expression|vit_b_16]
-                                   [--weights FILE_OR_URL] [--weights-sha256 HEX]
+                                   [--weights FILE_OR_URL] [--weights-sha256 HEX] [--unfreeze-last-block]
             Pretrained backbones: resnet50 and vit_b_16 need ImageNet safetensors (README, 'Pretrained weights');
             resnet34-faces and face-expression are face-api networks fetched by deploy/models/fetch-models.sh.
             face_expression_baseline imports face-api's expression classifier without training (emotion_class).
@@ -33,7 +33,7 @@ final class TrainCommand {
         Args a = new Args("train", argv, Set.of("study", "model", "task", "epochs", "batch-size", "learning-rate",
                 "grad-accum", "seed", "resume", "url", "api-key", "eval-only", "split", "backbone", "weights",
                 "weights-sha256"),
-                Set.of("allow-random-init", "no-augment"));
+                Set.of("allow-random-init", "no-augment", "unfreeze-last-block"));
         String url = a.get("url", System.getenv().getOrDefault("TRAINING_URL", "http://localhost:"
                 + System.getenv().getOrDefault("TRAINING_PORT", "8082"))).replaceAll("/+$", "");
         String apiKey = a.get("api-key", System.getenv("EMOTION_API_KEY"));
@@ -80,6 +80,9 @@ final class TrainCommand {
             }
         }
         body.put("allowRandomInit", a.flag("allow-random-init"));
+        if (a.flag("unfreeze-last-block")) {
+            body.put("unfreezeLastBlock", true); // vit_pretrained: fine-tune the backbone's last block too
+        }
         body.put("augment", !a.flag("no-augment"));
         ServiceClient service = new ServiceClient("train", "training-service", url, apiKey);
         JsonNode queued = service.submit("/api/v1/trainings", "application/json",

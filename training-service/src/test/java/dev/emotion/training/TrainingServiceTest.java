@@ -172,6 +172,10 @@ class TrainingServiceTest {
                         "vit_b_16")).post("/api/v1/trainings").then().statusCode(400)
                 .body("detail", containsString("choose one of: resnet50, resnet34-faces, face-expression"));
         given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
+                .body(Map.of("studyId", STUDY, "model", "cnn_simple", "task", "emotion_class", "unfreezeLastBlock",
+                        true)).post("/api/v1/trainings").then().statusCode(400)
+                .body("detail", containsString("unfreezeLastBlock applies to vit_pretrained only"));
+        given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
                 .body(Map.of("studyId", STUDY, "model", "face_expression_baseline", "task", "attention_regression"))
                 .post("/api/v1/trainings").then().statusCode(400)
                 .body("detail", containsString("only predicts emotion_class"));

@@ -126,6 +126,18 @@ public final class EmotionNet extends AbstractBlock {
         return backbone instanceof VisionTransformer;
     }
 
+    /**
+     * vit_pretrained only: trains the backbone's last transformer block and final norm along with the head (the
+     * rest stays frozen). Call after loading the pretrained weights.
+     */
+    public void unfreezeLastBlock() {
+        if (!(backbone instanceof VisionTransformer vit) || !spec.pretrainedBackbone()) {
+            throw new IllegalArgumentException("only vit_pretrained can unfreeze its last block, not "
+                    + spec.architecture().id());
+        }
+        vit.unfreezeLastBlock();
+    }
+
     /** Whether {@link #gradCam} works for this model (a convolutional feature map before global pooling). */
     public boolean hasConvFeatures() {
         return backbone instanceof ConvFeatures || (backbone instanceof SequentialBlock && !isVit());

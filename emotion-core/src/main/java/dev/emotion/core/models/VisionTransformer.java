@@ -70,6 +70,12 @@ public final class VisionTransformer extends AbstractBlock {
         return blocks;
     }
 
+    /** Makes the last block and the final norm trainable again (fine-tuning on top of a frozen backbone). */
+    public void unfreezeLastBlock() {
+        blocks.get(blocks.size() - 1).freezeParameters(false);
+        norm.freezeParameters(false);
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
         NDArray img = inputs.singletonOrThrow();

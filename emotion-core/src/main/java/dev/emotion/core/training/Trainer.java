@@ -47,7 +47,25 @@ public final class Trainer {
     public record Config(Architecture architecture, Task task, int epochs, int batchSize, int gradAccum,
                          float learningRate, float weightDecay, float warmupEpochs, int restartEpochs,
                          float clipNorm, int patience, long seed, boolean augment, boolean classWeights,
-                         boolean allowRandomInit, Backbone backbone, String weights, String weightsSha256) {
+                         boolean allowRandomInit, Backbone backbone, String weights, String weightsSha256,
+                         boolean unfreezeLastBlock) {
+
+        /** Without fine-tuning of the last block (the frozen-backbone default). */
+        public Config(Architecture architecture, Task task, int epochs, int batchSize, int gradAccum,
+                      float learningRate, float weightDecay, float warmupEpochs, int restartEpochs, float clipNorm,
+                      int patience, long seed, boolean augment, boolean classWeights, boolean allowRandomInit,
+                      Backbone backbone, String weights, String weightsSha256) {
+            this(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay, warmupEpochs,
+                    restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit, backbone, weights,
+                    weightsSha256, false);
+        }
+
+        /** vit_pretrained: also train the backbone's last block (no feature cache then: the block runs each step). */
+        public Config withUnfreezeLastBlock(boolean unfreeze) {
+            return new Config(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay,
+                    warmupEpochs, restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit,
+                    backbone, weights, weightsSha256, unfreeze);
+        }
 
         public static Config defaults(Architecture a, Task t) {
             ModelSpec s = ModelSpec.of(a);
@@ -63,31 +81,31 @@ public final class Trainer {
         public Config withBackbone(Backbone b, String weightsLocation, String sha256) {
             return new Config(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay,
                     warmupEpochs, restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit, b,
-                    weightsLocation, sha256);
+                    weightsLocation, sha256, unfreezeLastBlock);
         }
 
         public Config withEpochs(int e) {
             return new Config(architecture, task, e, batchSize, gradAccum, learningRate, weightDecay, warmupEpochs,
                     restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit, backbone,
-                    weights, weightsSha256);
+                    weights, weightsSha256, unfreezeLastBlock);
         }
 
         public Config withBatch(int batch, int accum) {
             return new Config(architecture, task, epochs, batch, accum, learningRate, weightDecay, warmupEpochs,
                     restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit, backbone,
-                    weights, weightsSha256);
+                    weights, weightsSha256, unfreezeLastBlock);
         }
 
         public Config withAugment(boolean a) {
             return new Config(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay,
                     warmupEpochs, restartEpochs, clipNorm, patience, seed, a, classWeights, allowRandomInit, backbone,
-                    weights, weightsSha256);
+                    weights, weightsSha256, unfreezeLastBlock);
         }
 
         public Config withAllowRandomInit(boolean allow) {
             return new Config(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay,
                     warmupEpochs, restartEpochs, clipNorm, patience, seed, augment, classWeights, allow, backbone, weights,
-                    weightsSha256);
+                    weightsSha256, unfreezeLastBlock);
         }
 
         void check() {
@@ -150,6 +168,13 @@ public final class Trainer {
             EmotionNet net = EmotionNet.build(spec, c.task());
             net.initialize(root, Math.min(2, c.batchSize()));
             String pretrained = spec.pretrainedBackbone() ? loadBackbone(net, c, dir, listener) : null;
+            if (c.unfreezeLastBlock()) {
+                try {
+                    net.unfreezeLastBlock();
+                } catch (IllegalArgumentException e) {
+                    throw new TrainingException(e.getMessage());
+                }
+            }
             if (!c.architecture().trained()) {
                 // zero training: the imported network is the model; score it on validation like an epoch would
                 Evaluation v = evaluate(net, new ParameterStore(root, false), root, valLoader, valSet, c, null);
@@ -178,7 +203,7 @@ public final class Trainer {
 
             float[] trainFeatures = null;
             float[] valFeatures = null;
-            if (spec.pretrainedBackbone()) {
+            if (spec.pretrainedBackbone() && !c.unfreezeLastBlock()) {
                 trainFeatures = features(net, ps, root, trainLoader, c.batchSize());
                 valFeatures = features(net, ps, root, valLoader, c.batchSize());
             }

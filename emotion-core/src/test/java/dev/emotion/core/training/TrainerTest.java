@@ -176,6 +176,35 @@ class TrainerTest {
     }
 
     @Test
+    void vitPretrainedCanFineTuneItsLastBlockAndOnlyThat() throws IOException {
+        List<Sample> tiny = train.subList(0, Math.min(8, train.size()));
+        Trainer.Config c = Trainer.Config.defaults(Architecture.VIT_PRETRAINED, Task.EMOTION_CLASS).withEpochs(1)
+                .withBatch(4, 1).withAllowRandomInit(true).withAugment(false).withUnfreezeLastBlock(true);
+        Path run = dir.resolve("vit-last-block");
+        Trainer.Result r = new Trainer().train(c, tiny, tiny.subList(0, 4), run, false, e -> { });
+        // one ViT-B block (7,087,872) + the final norm (1,536) + the head (795,656)
+        assertEquals(7_087_872L + 1_536L + 795_656L, r.trainableParameters());
+        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+            Engine.getEngine("PyTorch").setRandomSeed((int) c.seed());
+            EmotionNet start = EmotionNet.build(Architecture.VIT_PRETRAINED, Task.EMOTION_CLASS);
+            start.initialize(m, 2);
+            EmotionNet tuned = EmotionNet.build(Architecture.VIT_PRETRAINED, Task.EMOTION_CLASS);
+            tuned.initialize(m, 2);
+            Trainer.loadParameters(tuned, m, run.resolve("last.params"));
+            var before = dev.emotion.core.models.weights.WeightImport.parameters(start.backbone());
+            var after = dev.emotion.core.models.weights.WeightImport.parameters(tuned.backbone());
+            assertArrayEquals(before.get("blocks_0.attn.qkv.weight").getArray().toFloatArray(),
+                    after.get("blocks_0.attn.qkv.weight").getArray().toFloatArray(), "block 1 stays frozen");
+            assertTrue(!java.util.Arrays.equals(before.get("blocks_11.attn.qkv.weight").getArray().toFloatArray(),
+                    after.get("blocks_11.attn.qkv.weight").getArray().toFloatArray()), "the last block was trained");
+        }
+        Trainer.TrainingException e = assertThrows(Trainer.TrainingException.class, () -> new Trainer().train(
+                Trainer.Config.defaults(Architecture.CNN_SIMPLE, Task.EMOTION_CLASS).withEpochs(1)
+                        .withUnfreezeLastBlock(true), tiny, tiny, dir.resolve("cnn-unfreeze"), false, x -> { }));
+        assertTrue(e.getMessage().contains("only vit_pretrained"), e.getMessage());
+    }
+
+    @Test
     void aPretrainedArchitectureWithoutWeightsIsRefusedUnlessAskedFor() {
         Trainer.Config c = Trainer.Config.defaults(Architecture.VIT_PRETRAINED, Task.EMOTION_CLASS);
         Trainer.TrainingException e = assertThrows(Trainer.TrainingException.class,

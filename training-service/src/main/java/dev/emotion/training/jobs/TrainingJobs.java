@@ -203,6 +203,12 @@ public class TrainingJobs {
         if (!a.trained()) {
             c = c.withEpochs(1); // nothing is trained: one validation pass
         }
+        if (Boolean.TRUE.equals(r.unfreezeLastBlock())) {
+            if (a != Architecture.VIT_PRETRAINED) {
+                throw new Refused("unfreezeLastBlock applies to vit_pretrained only, not " + a.id());
+            }
+            c = c.withUnfreezeLastBlock(true);
+        }
         if (r.backbone() != null && !r.backbone().isBlank()) {
             try {
                 c = c.withBackbone(Backbone.parse(r.backbone(), a), r.weights(), r.weightsSha256());
@@ -367,6 +373,9 @@ public class TrainingJobs {
         if (spec.backbone() != null) {
             m.put("backbone", spec.backbone().id());
             m.put("backboneDescription", spec.backbone().description());
+        }
+        if (c.unfreezeLastBlock()) {
+            m.put("unfreezeLastBlock", true);
         }
         m.put("randomInitBackbone", spec.pretrainedBackbone() && c.allowRandomInit()
                 && PretrainedWeights.available(spec.backbone()).isEmpty() && c.weights() == null);
