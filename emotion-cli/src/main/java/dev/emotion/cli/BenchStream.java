@@ -117,10 +117,7 @@ final class BenchStream {
             Thread sender = new Thread(() -> {
                 long start = System.nanoTime();
                 for (int i = 1; i <= n; i++) {
-                    long due = start + (long) ((i - 1) * 1e9 / fps);
-                    while (System.nanoTime() < due) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
-                    }
+                    pace(start, i, fps);
                     sentAt.put((long) i, System.nanoTime());
                     send(producer, stream, i, image);
                 }
@@ -209,10 +206,7 @@ final class BenchStream {
         int n = fps * seconds;
         long t0 = System.nanoTime();
         for (int i = 1; i <= n; i++) {
-            long due = t0 + (long) ((i - 1) * 1e9 / fps);
-            while (System.nanoTime() < due) {
-                java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
-            }
+            pace(t0, i, fps);
             sentAt.put((long) i, System.nanoTime());
             ws.sendBinary(frame(i, image), true).join();
         }
@@ -223,6 +217,14 @@ final class BenchStream {
         double wall = (System.nanoTime() - t0) / 1e9;
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
         return new Result("websocket", n, ms.size(), (int) dropped.get(), (int) errors.get(), ms.size() / wall, ms);
+    }
+
+    /** Waits until frame {@code i} (1-based) is due at {@code fps} after {@code start}: an open-loop sender. */
+    private static void pace(long start, int i, int fps) {
+        long due = start + (long) ((i - 1) * 1e9 / fps);
+        while (System.nanoTime() < due) {
+            java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
+        }
     }
 
     private static ByteBuffer frame(long seq, byte[] image) {

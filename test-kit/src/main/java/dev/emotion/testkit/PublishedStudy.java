@@ -28,6 +28,7 @@ import java.util.TreeMap;
 public final class PublishedStudy {
 
     private final Map<Split, Long> labelled = new EnumMap<>(Split.class);
+    private final Map<Split, java.util.Set<String>> classes = new EnumMap<>(Split.class);
 
     private PublishedStudy() {
     }
@@ -55,6 +56,11 @@ public final class PublishedStudy {
                 counts.add(o.counts());
                 out.labelled.merge(o.counts().split(), o.counts().labelled(), Long::sum);
                 o.labelCounts().forEach((k, v) -> labels.merge(k, v, Long::sum));
+                o.labelCounts().forEach((k, v) -> {
+                    if (v > 0) {
+                        out.classes.computeIfAbsent(o.counts().split(), x -> new java.util.TreeSet<>()).add(k);
+                    }
+                });
             }
         }
         kafka.send(Topic.INGEST_COMPLETED.topicName(), studyId, Contracts.toJson(new IngestCompleted(
@@ -64,6 +70,11 @@ public final class PublishedStudy {
     }
 
     /** Labelled faces published for one split. */
+    /** How many dominant classes are annotated in the validation split (chance = 1 / this). */
+    public long valClasses() {
+        return classes.getOrDefault(Split.VAL, java.util.Set.of()).size();
+    }
+
     public long labelled(Split split) {
         return labelled.getOrDefault(split, 0L);
     }

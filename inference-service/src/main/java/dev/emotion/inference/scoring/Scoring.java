@@ -90,14 +90,17 @@ public class Scoring {
     public Result scoreImage(byte[] bytes, dev.emotion.core.faces.IouTracker tracker) {
         long t0 = System.nanoTime();
         try (PointerScope scope = new PointerScope()) {
-            Mat img;
-            try {
-                img = ImageInput.decode(bytes, maxPixels, maxImageBytes);
-            } catch (ImageInput.BadImage e) {
-                rejected(e.tooLarge() ? "too_large" : e.unsupported() ? "unsupported_type" : "bad_image");
-                throw e;
-            }
-            return scoreFrame(img, tracker, t0);
+            return scoreFrame(decode(bytes), tracker, t0);
+        }
+    }
+
+    /** The image decoded with the size and format checks; a refusal is counted by its reason. */
+    private Mat decode(byte[] bytes) {
+        try {
+            return ImageInput.decode(bytes, maxPixels, maxImageBytes);
+        } catch (ImageInput.BadImage e) {
+            rejected(e.tooLarge() ? "too_large" : e.unsupported() ? "unsupported_type" : "bad_image");
+            throw e;
         }
     }
 
@@ -108,13 +111,7 @@ public class Scoring {
     public Result scoreCrop(byte[] bytes) {
         long t0 = System.nanoTime();
         try (PointerScope scope = new PointerScope()) {
-            Mat img;
-            try {
-                img = ImageInput.decode(bytes, maxPixels, maxImageBytes);
-            } catch (ImageInput.BadImage e) {
-                rejected(e.tooLarge() ? "too_large" : e.unsupported() ? "unsupported_type" : "bad_image");
-                throw e;
-            }
+            Mat img = decode(bytes);
             try (ModelSlot.Lease lease = lease(); DynamicBatcher.Expectation expecting = batcher.expect()) {
                 FaceScorer.Scored s = scorer.scoreWhole(lease, img, expecting);
                 long nanos = System.nanoTime() - t0;
