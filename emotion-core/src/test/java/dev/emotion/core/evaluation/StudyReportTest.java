@@ -66,7 +66,16 @@ class StudyReportTest {
         try (TrainedModel model = TrainedModel.open(modelDir(Architecture.CNN_SIMPLE, Task.ATTENTION_REGRESSION))) {
             results.add(evaluator.evaluate(model, test, val, out.resolve(model.modelId()), s -> { }));
         }
-        StudyReport report = StudyReport.of("fixture", "eval-1", results);
+        dev.emotion.core.contract.CrossValidation cv = new dev.emotion.core.contract.CrossValidation(1, "cv-fixture",
+                "fixture", Architecture.CNN_SIMPLE, Task.EMOTION_CLASS, "leave-one-participant-out", List.of(
+                new dev.emotion.core.contract.CrossValidation.Fold("p01", "p02", 300, 40,
+                        Map.of("accuracy", 0.5, "macro_f1", 0.3, "balanced_accuracy", 0.4)),
+                new dev.emotion.core.contract.CrossValidation.Fold("p02", "p03", 310, 38,
+                        Map.of("accuracy", 0.3, "macro_f1", 0.1, "balanced_accuracy", 0.2))),
+                Map.of("accuracy", 0.4, "macro_f1", 0.2, "balanced_accuracy", 0.3),
+                Map.of("accuracy", 0.141, "macro_f1", 0.141, "balanced_accuracy", 0.141), Map.of(),
+                java.time.Instant.now());
+        StudyReport report = StudyReport.of("fixture", "eval-1", results, List.of(cv));
         report.write(out, Map.of());
 
         ModelEvaluator.ModelResult cnn = results.get(0);
@@ -86,7 +95,8 @@ class StudyReportTest {
         for (String f : List.of("model_comparison.png", "detailed_analysis.json", "index.html",
                 "cnn_simple-emotion_class_results.json", "vit_scratch-emotion_class/attention.png",
                 "cnn_simple-emotion_class/confusion.png", "cnn_simple-emotion_class/reliability.png",
-                "cnn_simple-emotion_class/roc.png")) {
+                "cnn_simple-emotion_class/roc.png", "cnn_simple-emotion_class/grad-cam.png",
+                "crossval-cnn_simple-emotion_class.png")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         JsonNode detailed = Contracts.mapper().readTree(out.resolve("detailed_analysis.json").toFile());
@@ -97,6 +107,9 @@ class StudyReportTest {
         for (ModelEvaluator.ModelResult r : results) {
             assertTrue(dom.contains("data-model=\"" + r.modelId() + "\""), "summary lists " + r.modelId());
         }
+        assertTrue(dom.contains("data-crossval=\"cv-fixture\"") && (dom.contains("0.400 &plusmn; 0.141")
+                || dom.contains("0.400 ± 0.141")), "the cross-validation table with mean +- sd");
+        assertEquals(1, detailed.path("crossValidations").size());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("images loaded: (\\d+) of (\\d+)").matcher(dom);
         assertTrue(m.find(), "the page's image check ran");
         assertEquals(m.group(2), m.group(1), "every image loads");
