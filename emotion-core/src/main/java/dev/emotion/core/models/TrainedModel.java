@@ -105,6 +105,26 @@ public final class TrainedModel implements AutoCloseable {
         store = new ParameterStore(manager, false);
     }
 
+    /**
+     * The part of {@code model.json} every model directory carries, as {@link #open} reads it back: id,
+     * architecture, backbone (pretrained ones), task, input size, normalisation and output labels. Writers add
+     * their own fields (config, metrics).
+     */
+    public static java.util.Map<String, Object> description(String modelId, ModelSpec spec, Task task) {
+        java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("modelId", modelId);
+        d.put("architecture", spec.architecture().id());
+        if (spec.backbone() != null) {
+            d.put("backbone", spec.backbone().id());
+        }
+        d.put("task", task.id());
+        d.put("inputSize", spec.inputSize());
+        d.put("mean", spec.mean());
+        d.put("std", spec.std());
+        d.put("labels", EmotionNet.labels(task));
+        return d;
+    }
+
     /** Loads a model directory. */
     public static TrainedModel open(Path dir) {
         try {

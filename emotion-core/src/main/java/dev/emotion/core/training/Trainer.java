@@ -149,6 +149,9 @@ public final class Trainer {
 
     private static final String ENGINE = "PyTorch";
 
+    /** How {@link Result#pretrainedWeights()} starts when a pretrained backbone kept its random initialisation. */
+    public static final String RANDOM_BACKBONE = "random initialisation";
+
     public Result train(Config c, List<Sample> train, List<Sample> val, Path dir, boolean resume, Listener listener) {
         c.check();
         ModelSpec spec = c.spec();
@@ -313,19 +316,18 @@ public final class Trainer {
     static String loadBackbone(EmotionNet net, Config c, Path dir, Listener listener) {
         Backbone b = net.spec().backbone();
         try {
-            WeightImport.Report r = PretrainedWeights.load(b, net.backbone(), c.weights(), c.weightsSha256(),
+            PretrainedWeights.Weights weights = PretrainedWeights.open(b, c.weights(), c.weightsSha256(),
                     dir.resolveSibling(".weights-cache"), listener::message);
+            WeightImport.Report r = weights.loadInto(net.backbone());
             listener.message("backbone " + b.id() + ": " + r.summary());
-            if (!c.architecture().trained()) {
-                WeightImport.Report head = PretrainedWeights.load(b, net.head(), c.weights(), c.weightsSha256(),
-                        dir.resolveSibling(".weights-cache"), listener::message);
-                return r.summary() + "; classifier: loaded " + head.loaded() + " tensors";
+            if (!c.architecture().trained()) { // the baseline's classifier comes from the same file
+                return r.summary() + "; classifier: loaded " + weights.loadInto(net.head()).loaded() + " tensors";
             }
             return r.summary();
         } catch (PretrainedWeights.Missing e) {
             if (c.allowRandomInit()) {
                 listener.message("backbone " + b.id() + " has RANDOM weights (allowRandomInit): " + e.getMessage());
-                return "random initialisation (no pretrained weights; allowRandomInit)";
+                return RANDOM_BACKBONE + " (no pretrained weights; allowRandomInit)";
             }
             throw new TrainingException(c.architecture().id() + " is a pretrained architecture: " + e.getMessage());
         } catch (WeightImportException e) {

@@ -50,15 +50,8 @@ public final class TrainingFixtures {
                 net.saveParameters(os);
             }
         }
-        dev.emotion.core.models.ModelSpec spec = dev.emotion.core.models.ModelSpec.of(a);
-        java.util.Map<String, Object> description = new java.util.LinkedHashMap<>();
-        description.put("modelId", a.id() + "-" + t.id());
-        description.put("architecture", a.id());
-        description.put("task", t.id());
-        description.put("inputSize", spec.inputSize());
-        description.put("mean", spec.mean());
-        description.put("std", spec.std());
-        description.put("labels", dev.emotion.core.models.EmotionNet.labels(t));
+        java.util.Map<String, Object> description = dev.emotion.core.models.TrainedModel.description(
+                a.id() + "-" + t.id(), dev.emotion.core.models.ModelSpec.of(a), t);
         description.put("config", java.util.Map.of("studyId", "fixture"));
         java.nio.file.Files.write(d.resolve("model.json"), dev.emotion.core.contract.Contracts.mapper()
                 .writeValueAsBytes(description));

@@ -59,6 +59,8 @@ public class EvaluationJobs {
     private final Map<String, Status> jobs = new ConcurrentHashMap<>();
     /** Results kept per study and model: a new model re-renders the report without re-scoring the others. */
     private final Map<String, Map<String, ModelEvaluator.ModelResult>> results = new ConcurrentHashMap<>();
+    /** The evaluation whose report a study's folder holds (a re-render keeps its id). */
+    private final Map<String, String> lastEvaluation = new ConcurrentHashMap<>();
     private final HeldOutStore store;
     private final StudyCatalog studies;
     private final ModelCatalog models;
@@ -177,11 +179,8 @@ public class EvaluationJobs {
                 throw new IllegalStateException("no model of study " + studyId + " could be evaluated: "
                         + s.models());
             }
-            List<ModelEvaluator.ModelResult> all = new ArrayList<>(done.values());
-            all.sort(java.util.Comparator.comparing(ModelEvaluator.ModelResult::modelId));
-            StudyReport report = StudyReport.of(studyId, s.evaluationId(), all,
-                    crossValidations.forStudy(studyId));
-            report.write(studyDir, trainingCurves(all));
+            StudyReport report = render(studyId, s.evaluationId());
+            List<ModelEvaluator.ModelResult> all = report.models();
             String url = publicUrl + "/reports/" + FileNames.safe(studyId) + "/index.html";
             publisher.publish(Topic.EVALUATION_REPORTS, studyId, new EvaluationReport(Contract.CURRENT_VERSION,
                     studyId, s.evaluationId(), all.stream().map(EvaluationJobs::score).toList(), url,
@@ -197,21 +196,30 @@ public class EvaluationJobs {
     }
 
     /**
+     * Writes the study's report from every result kept for it and the latest cross-validations (no scoring), under
+     * {@code evaluationId}.
+     */
+    private StudyReport render(String studyId, String evaluationId) throws IOException {
+        List<ModelEvaluator.ModelResult> all = new ArrayList<>(results.get(studyId).values());
+        all.sort(java.util.Comparator.comparing(ModelEvaluator.ModelResult::modelId));
+        StudyReport report = StudyReport.of(studyId, evaluationId, all, crossValidations.forStudy(studyId));
+        report.write(reportsDir.resolve(FileNames.safe(studyId)), trainingCurves(all));
+        lastEvaluation.put(studyId, evaluationId);
+        return report;
+    }
+
+    /**
      * Re-renders the study's report files with what is known now (a cross-validation finished after the last
      * evaluation), without re-scoring; nothing happens for a study not evaluated by this instance.
      */
     public void rerender(String studyId) {
         worker.submit(() -> {
-            Map<String, ModelEvaluator.ModelResult> done = results.get(studyId);
-            if (done == null || done.isEmpty()) {
+            String evaluationId = lastEvaluation.get(studyId);
+            if (evaluationId == null) {
                 return;
             }
-            List<ModelEvaluator.ModelResult> all = new ArrayList<>(done.values());
-            all.sort(java.util.Comparator.comparing(ModelEvaluator.ModelResult::modelId));
             try {
-                StudyReport.of(studyId, "rerender-" + UUID.randomUUID().toString().substring(0, 8), all,
-                        crossValidations.forStudy(studyId)).write(reportsDir.resolve(FileNames.safe(studyId)),
-                        trainingCurves(all));
+                render(studyId, evaluationId);
                 LOG.infof("report of study %s re-rendered with %d cross-validation(s)", studyId,
                         crossValidations.forStudy(studyId).size());
             } catch (IOException | RuntimeException e) {

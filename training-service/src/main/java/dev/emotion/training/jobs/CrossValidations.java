@@ -112,6 +112,7 @@ public class CrossValidations {
 
     private void run(String id, String studyId, Trainer.Config c) {
         List<CrossValidation.Fold> folds = new ArrayList<>();
+        String pretrained = null;
         try {
             Map<String, List<Sample>> byParticipant = samplesByParticipant(studyId, c);
             List<String> people = new ArrayList<>(byParticipant.keySet());
@@ -129,6 +130,7 @@ public class CrossValidations {
                         false, e -> jobs.announce(jobs.progress(foldId, studyId, c, JobState.RUNNING, e.epoch(),
                                 e.step(), e.trainLoss(), e.valLoss(), e.valMetrics(), e.learningRate(),
                                 e.imagesPerSecond(), "cross-validation " + id + ", held-out " + test)));
+                pretrained = result.pretrainedWeights();
                 Trainer.Evaluation ev = new Trainer().evaluateCheckpoint(c.spec(), c.task(), result.bestCheckpoint(),
                         byParticipant.get(test), c.batchSize());
                 Map<String, Double> metrics = new LinkedHashMap<>(ev.metrics());
@@ -147,9 +149,7 @@ public class CrossValidations {
                     std.put(metric, v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0.0);
                 }
             }
-            Map<String, Object> config = TrainingJobs.configMap(c, studyId, 0, 0);
-            config.remove("trainSamples");
-            config.remove("valSamples");
+            Map<String, Object> config = TrainingJobs.configMap(c, studyId, pretrained);
             CrossValidation record = new CrossValidation(Contract.CURRENT_VERSION, id, studyId, c.architecture(),
                     c.task(), SCHEME, List.copyOf(folds), mean, std, config, Instant.now());
             Files.createDirectories(dir);

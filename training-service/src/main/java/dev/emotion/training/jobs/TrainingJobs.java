@@ -9,9 +9,9 @@ import dev.emotion.core.contract.Split;
 import dev.emotion.core.contract.Task;
 import dev.emotion.core.contract.Topic;
 import dev.emotion.core.contract.TrainingProgress;
-import dev.emotion.core.models.EmotionNet;
 import dev.emotion.core.models.Backbone;
 import dev.emotion.core.models.ModelSpec;
+import dev.emotion.core.models.TrainedModel;
 import dev.emotion.core.models.weights.PretrainedWeights;
 import dev.emotion.core.training.CurvesChart;
 import dev.emotion.core.training.Sample;
@@ -273,25 +273,12 @@ public class TrainingJobs {
             } catch (java.io.IOException | RuntimeException e) {
                 LOG.warnf("training %s: could not draw its curves: %s", id, e.getMessage());
             }
-            Map<String, Object> config = configMap(c, studyId, train.size(), val.size());
+            Map<String, Object> config = configMap(c, studyId, result.pretrainedWeights());
+            config.put("trainSamples", train.size());
+            config.put("valSamples", val.size());
             config.put("dataSnapshot", snapshot(train, val));
             config.put("gitCommit", gitCommit);
-            if (result.pretrainedWeights() != null) {
-                config.put("pretrainedWeights", result.pretrainedWeights());
-                config.put("randomInitBackbone", result.pretrainedWeights().startsWith("random"));
-            }
-            Map<String, Object> description = new LinkedHashMap<>();
-            ModelSpec spec = c.spec();
-            description.put("modelId", modelId);
-            description.put("architecture", c.architecture().id());
-            if (spec.backbone() != null) {
-                description.put("backbone", spec.backbone().id());
-            }
-            description.put("task", c.task().id());
-            description.put("inputSize", spec.inputSize());
-            description.put("mean", spec.mean());
-            description.put("std", spec.std());
-            description.put("labels", EmotionNet.labels(c.task()));
+            Map<String, Object> description = TrainedModel.description(modelId, c.spec(), c.task());
             description.put("config", config);
             description.put("valMetrics", result.bestMetrics());
             description.put("bestEpoch", result.bestEpoch());
@@ -354,7 +341,11 @@ public class TrainingJobs {
         }
     }
 
-    static Map<String, Object> configMap(Trainer.Config c, String studyId, int train, int val) {
+    /**
+     * The hyper-parameters of a run for its lineage; {@code pretrainedWeights} is what the trainer reports having
+     * loaded into the backbone (null without one), from which {@code randomInitBackbone} follows.
+     */
+    static Map<String, Object> configMap(Trainer.Config c, String studyId, String pretrainedWeights) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("studyId", studyId);
         m.put("epochs", c.epochs());
@@ -377,10 +368,11 @@ public class TrainingJobs {
         if (c.unfreezeLastBlock()) {
             m.put("unfreezeLastBlock", true);
         }
-        m.put("randomInitBackbone", spec.pretrainedBackbone() && c.allowRandomInit()
-                && PretrainedWeights.available(spec.backbone()).isEmpty() && c.weights() == null);
-        m.put("trainSamples", train);
-        m.put("valSamples", val);
+        if (pretrainedWeights != null) {
+            m.put("pretrainedWeights", pretrainedWeights);
+        }
+        m.put("randomInitBackbone", pretrainedWeights != null && pretrainedWeights.startsWith(
+                Trainer.RANDOM_BACKBONE));
         m.put("precision", "fp32");
         return m;
     }

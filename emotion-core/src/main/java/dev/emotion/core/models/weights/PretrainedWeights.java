@@ -77,12 +77,27 @@ public final class PretrainedWeights {
                 + " or pass --weights <file or URL> (see the README, 'Pretrained weights')";
     }
 
+    /** A backbone's weights, opened once: their tensors and the layout that maps them onto the DJL blocks. */
+    public record Weights(TensorSource source, WeightLayout layout) {
+
+        /** Loads every parameter of {@code block} from these weights (all or nothing, see WeightImport). */
+        public WeightImport.Report loadInto(Block block) {
+            return WeightImport.load(block, source, layout);
+        }
+    }
+
     /**
      * Loads the weights of {@code b} into {@code backbone} (initialised). {@code location}: null for the default
      * file, a path (for face-api a manifest or its directory), or an http(s) URL; {@code sha256} is checked when given.
      */
     public static WeightImport.Report load(Backbone b, Block backbone, String location, String sha256, Path cacheDir,
                                            Consumer<String> progress) {
+        return open(b, location, sha256, cacheDir, progress).loadInto(backbone);
+    }
+
+    /** Finds (downloading when {@code location} is a URL), checks and opens the weights of {@code b}. */
+    public static Weights open(Backbone b, String location, String sha256, Path cacheDir,
+                               Consumer<String> progress) {
         Path file;
         if (location == null || location.isBlank()) {
             file = available(b).orElseThrow(() -> new Missing("no pretrained weights for backbone " + b.id()
@@ -108,10 +123,10 @@ public final class PretrainedWeights {
         }
         try {
             if (sha256 != null && !sha256.isBlank() && location != null && !location.startsWith("http")) {
-                check(file, sha256);
+                check(file, sha256); // a download was checked as it arrived
             }
             return switch (b) {
-                case RESNET50 -> WeightImport.load(backbone, TensorSource.safetensors(file), TorchLayouts.resnet());
+                case RESNET50 -> new Weights(TensorSource.safetensors(file), TorchLayouts.resnet());
                 case VIT_B16 -> {
                     TensorSource src = TensorSource.safetensors(file);
                     WeightLayout layout = TorchLayouts.detectVit(src.names());
@@ -119,12 +134,12 @@ public final class PretrainedWeights {
                         throw new WeightImportException(file + " holds neither torchvision (conv_proj.weight, "
                                 + "class_token) nor timm (patch_embed.proj.weight, cls_token) ViT keys");
                     }
-                    yield WeightImport.load(backbone, src, layout);
+                    yield new Weights(src, layout);
                 }
-                case RESNET34_FACES -> WeightImport.load(backbone, TensorSource.of(file.toString(),
-                        TfjsWeights.read(file)), FaceApiLayouts.recognition());
-                case FACE_EXPRESSION -> WeightImport.load(backbone, TensorSource.of(file.toString(),
-                        TfjsWeights.read(file)), FaceApiLayouts.expression());
+                case RESNET34_FACES -> new Weights(TensorSource.of(file.toString(), TfjsWeights.read(file)),
+                        FaceApiLayouts.recognition());
+                case FACE_EXPRESSION -> new Weights(TensorSource.of(file.toString(), TfjsWeights.read(file)),
+                        FaceApiLayouts.expression());
             };
         } catch (IOException e) {
             throw new WeightImportException(e.getMessage(), e);

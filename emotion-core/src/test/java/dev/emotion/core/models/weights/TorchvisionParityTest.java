@@ -137,14 +137,7 @@ class TorchvisionParityTest {
         List<Tensor> tensors = DeterministicWeights.stateDict(ref);
         Path torchvision = dir.resolve("vit_b_16.safetensors");
         SafeTensors.write(torchvision, tensors, "F32");
-        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
-            Block net = initialised(new VisionTransformer(224, 16, 768, 12, 12, 4, 1e-6f), m, 224);
-            TensorSource src = TensorSource.safetensors(torchvision);
-            WeightImport.Report r = WeightImport.load(net, src, TorchLayouts.detectVit(src.names()));
-            assertEquals("torchvision vit_b_16", r.layout());
-            assertEquals(List.of("heads.head.weight", "heads.head.bias"), r.ignored());
-            assertParity(ref, run(net, 224, tensors, "heads.head.weight", "heads.head.bias"), "vit_b_16");
-        }
+        checkVit(ref, torchvision, 224, tensors, "torchvision vit_b_16", "heads.head.", "vit_b_16");
         // The same weights under timm's names (vit_base_patch16_224): qkv is torchvision's in_proj, fc1/fc2 its mlp.
         List<Tensor> timm = new ArrayList<>();
         for (Tensor t : tensors) {
@@ -152,20 +145,25 @@ class TorchvisionParityTest {
         }
         Path timmFile = dir.resolve("vit_base_patch16_224.safetensors");
         SafeTensors.write(timmFile, timm, "F32");
-        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
-            Block net = initialised(new VisionTransformer(224, 16, 768, 12, 12, 4, 1e-6f), m, 224);
-            TensorSource src = TensorSource.safetensors(timmFile);
-            WeightImport.Report r = WeightImport.load(net, src, TorchLayouts.detectVit(src.names()));
-            assertEquals("timm vit", r.layout());
-            assertEquals(List.of("head.weight", "head.bias"), r.ignored());
-            assertParity(ref, run(net, 224, timm, "head.weight", "head.bias"), "vit_base_patch16_224 (timm)");
-        }
+        checkVit(ref, timmFile, 224, timm, "timm vit", "head.", "vit_base_patch16_224 (timm)");
         // At 160 px the 14x14 position grid is resized to 10x10 as torchvision's interpolate_embeddings does.
-        JsonNode at160 = reference("torchvision_vit_b_16_at_160");
+        checkVit(reference("torchvision_vit_b_16_at_160"), torchvision, 160, tensors, "torchvision vit_b_16",
+                "heads.head.", "vit_b_16 at 160");
+    }
+
+    /**
+     * Imports {@code file} into a ViT-B/16 for {@code size} px through the detected layout, checks which layout and
+     * which unused tensors (the classifier {@code head}*) it reports, and compares with the reference outputs.
+     */
+    void checkVit(JsonNode ref, Path file, int size, List<Tensor> tensors, String layout, String head, String what)
+            throws Exception {
         try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
-            Block net = initialised(new VisionTransformer(160, 16, 768, 12, 12, 4, 1e-6f), m, 160);
-            WeightImport.load(net, TensorSource.safetensors(torchvision), TorchLayouts.vitTorchvision());
-            assertParity(at160, run(net, 160, tensors, "heads.head.weight", "heads.head.bias"), "vit_b_16 at 160");
+            Block net = initialised(new VisionTransformer(size, 16, 768, 12, 12, 4, 1e-6f), m, size);
+            TensorSource src = TensorSource.safetensors(file);
+            WeightImport.Report r = WeightImport.load(net, src, TorchLayouts.detectVit(src.names()));
+            assertEquals(layout, r.layout());
+            assertEquals(List.of(head + "weight", head + "bias"), r.ignored());
+            assertParity(ref, run(net, size, tensors, head + "weight", head + "bias"), what);
         }
     }
 
