@@ -2,12 +2,10 @@ package dev.emotion.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.emotion.core.contract.Contracts;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /** {@code cross-validate}: leave-one-participant-out on training-service, followed fold by fold, then a table. */
 final class CrossValidateCommand {
@@ -15,7 +13,8 @@ final class CrossValidateCommand {
     static final String HELP = """
             Usage: ./emotion cross-validate --study S --model cnn_simple|vit_scratch|resnet_pretrained|vit_pretrained
                                             [--task emotion_class] [--epochs N] [--batch-size N] [--seed N]
-                                            [--backbone B] [--allow-random-init]
+                                            [--learning-rate X] [--grad-accum N] [--no-augment]
+                                            [--backbone B] [--weights F] [--unfreeze-last-block] [--allow-random-init]
             Trains one model per participant of the study on everyone else (the next participant in order is held
             out for early stopping) and tests it on that participant; prints each fold, the mean and the standard
             deviation. The result goes to emotion.training.crossval and into the study's evaluation report.
@@ -25,27 +24,9 @@ final class CrossValidateCommand {
     }
 
     static int run(List<String> argv) throws Exception {
-        Args a = new Args("cross-validate", argv, Set.of("study", "model", "task", "epochs", "batch-size", "seed",
-                "backbone", "url", "api-key"), Set.of("allow-random-init"));
-        String url = a.get("url", System.getenv().getOrDefault("TRAINING_URL", "http://localhost:"
-                + System.getenv().getOrDefault("TRAINING_PORT", "8082"))).replaceAll("/+$", "");
-        ObjectNode body = Contracts.mapper().createObjectNode();
-        body.put("studyId", a.required("study"));
-        body.put("model", a.required("model"));
-        body.put("task", a.get("task", "emotion_class"));
-        if (a.has("epochs")) {
-            body.put("epochs", a.integer("epochs", 3));
-        }
-        if (a.has("batch-size")) {
-            body.put("batchSize", a.integer("batch-size", 32));
-        }
-        if (a.has("seed")) {
-            body.put("seed", a.integer("seed", 42));
-        }
-        if (a.has("backbone")) {
-            body.put("backbone", a.required("backbone"));
-        }
-        body.put("allowRandomInit", a.flag("allow-random-init"));
+        Args a = new Args("cross-validate", argv, TrainCommand.REQUEST_OPTIONS, TrainCommand.REQUEST_FLAGS);
+        String url = TrainCommand.trainingUrl(a);
+        ObjectNode body = TrainCommand.request(a);
         ServiceClient service = new ServiceClient("cross-validate", "training-service", url,
                 a.get("api-key", System.getenv("EMOTION_API_KEY")));
         JsonNode queued = service.submit("/api/v1/cross-validations", "application/json",

@@ -29,13 +29,16 @@ final class TrainCommand {
     private TrainCommand() {
     }
 
+    /** The options of a training request (train and cross-validate take the same ones, less a few). */
+    static final Set<String> REQUEST_OPTIONS = Set.of("study", "model", "task", "epochs", "batch-size",
+            "learning-rate", "grad-accum", "seed", "backbone", "weights", "weights-sha256", "url", "api-key");
+    static final Set<String> REQUEST_FLAGS = Set.of("allow-random-init", "no-augment", "unfreeze-last-block");
+
     static int run(List<String> argv) throws Exception {
-        Args a = new Args("train", argv, Set.of("study", "model", "task", "epochs", "batch-size", "learning-rate",
-                "grad-accum", "seed", "resume", "url", "api-key", "eval-only", "split", "backbone", "weights",
-                "weights-sha256"),
-                Set.of("allow-random-init", "no-augment", "unfreeze-last-block"));
-        String url = a.get("url", System.getenv().getOrDefault("TRAINING_URL", "http://localhost:"
-                + System.getenv().getOrDefault("TRAINING_PORT", "8082"))).replaceAll("/+$", "");
+        Set<String> options = new java.util.HashSet<>(REQUEST_OPTIONS);
+        options.addAll(Set.of("resume", "eval-only", "split"));
+        Args a = new Args("train", argv, options, REQUEST_FLAGS);
+        String url = trainingUrl(a);
         String apiKey = a.get("api-key", System.getenv("EMOTION_API_KEY"));
         if (a.has("eval-only")) {
             String modelId = a.required("eval-only");
@@ -51,6 +54,49 @@ final class TrainCommand {
                     e.getKey(), e.getValue().asDouble()));
             return 0;
         }
+        ObjectNode body = request(a);
+        ServiceClient service = new ServiceClient("train", "training-service", url, apiKey);
+        JsonNode queued = service.submit("/api/v1/trainings", "application/json",
+                HttpRequest.BodyPublishers.ofString(body.toString()), body.get("model").asText());
+        if (queued == null) {
+            return 1;
+        }
+        String id = queued.path("trainingId").asText();
+        int epochs = queued.path("epochs").asInt();
+        System.err.println("train: " + id + " queued (" + body.get("model").asText() + ", "
+                + body.get("task").asText() + ", " + epochs + " epochs)");
+        ProgressBar bar = new ProgressBar(body.get("model").asText(), epochs, "epochs");
+        int shown = -1;
+        while (true) {
+            Thread.sleep(1000);
+            JsonNode p = service.get("/api/v1/trainings/" + id);
+            String state = p.path("state").asText();
+            int epoch = p.path("epoch").asInt();
+            if (state.equals("completed")) {
+                bar.finish(epoch, note(p));
+                System.out.println(p.path("message").asText());
+                return 0;
+            }
+            if (state.equals("failed") || state.equals("cancelled")) {
+                bar.finish(epoch, state);
+                System.err.println("train: " + state + ": " + p.path("message").asText());
+                return 1;
+            }
+            if (epoch != shown) {
+                shown = epoch;
+                bar.update(epoch, note(p));
+            }
+        }
+    }
+
+    /** training-service's base URL: --url, else TRAINING_URL, else localhost:TRAINING_PORT (8082). */
+    static String trainingUrl(Args a) {
+        return a.get("url", System.getenv().getOrDefault("TRAINING_URL", "http://localhost:"
+                + System.getenv().getOrDefault("TRAINING_PORT", "8082"))).replaceAll("/+$", "");
+    }
+
+    /** The JSON body of {@code POST /api/v1/trainings} (and of cross-validations) from the command's options. */
+    static ObjectNode request(Args a) {
         ObjectNode body = Contracts.mapper().createObjectNode();
         body.put("studyId", a.required("study"));
         body.put("model", a.required("model"));
@@ -84,38 +130,7 @@ final class TrainCommand {
             body.put("unfreezeLastBlock", true); // vit_pretrained: fine-tune the backbone's last block too
         }
         body.put("augment", !a.flag("no-augment"));
-        ServiceClient service = new ServiceClient("train", "training-service", url, apiKey);
-        JsonNode queued = service.submit("/api/v1/trainings", "application/json",
-                HttpRequest.BodyPublishers.ofString(body.toString()), body.get("model").asText());
-        if (queued == null) {
-            return 1;
-        }
-        String id = queued.path("trainingId").asText();
-        int epochs = queued.path("epochs").asInt();
-        System.err.println("train: " + id + " queued (" + body.get("model").asText() + ", "
-                + body.get("task").asText() + ", " + epochs + " epochs)");
-        ProgressBar bar = new ProgressBar(body.get("model").asText(), epochs, "epochs");
-        int shown = -1;
-        while (true) {
-            Thread.sleep(1000);
-            JsonNode p = service.get("/api/v1/trainings/" + id);
-            String state = p.path("state").asText();
-            int epoch = p.path("epoch").asInt();
-            if (state.equals("completed")) {
-                bar.finish(epoch, note(p));
-                System.out.println(p.path("message").asText());
-                return 0;
-            }
-            if (state.equals("failed") || state.equals("cancelled")) {
-                bar.finish(epoch, state);
-                System.err.println("train: " + state + ": " + p.path("message").asText());
-                return 1;
-            }
-            if (epoch != shown) {
-                shown = epoch;
-                bar.update(epoch, note(p));
-            }
-        }
+        return body;
     }
 
     private static String note(JsonNode p) {

@@ -4,7 +4,6 @@ import dev.emotion.core.FileNames;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.emotion.core.contract.Architecture;
 import dev.emotion.core.contract.Task;
-import dev.emotion.core.models.ModelSpec;
 import dev.emotion.core.models.TrainedModel;
 import dev.emotion.core.training.BatchLoader;
 import dev.emotion.core.training.Sample;

@@ -50,16 +50,6 @@ public final class Trainer {
                          boolean allowRandomInit, Backbone backbone, String weights, String weightsSha256,
                          boolean unfreezeLastBlock) {
 
-        /** Without fine-tuning of the last block (the frozen-backbone default). */
-        public Config(Architecture architecture, Task task, int epochs, int batchSize, int gradAccum,
-                      float learningRate, float weightDecay, float warmupEpochs, int restartEpochs, float clipNorm,
-                      int patience, long seed, boolean augment, boolean classWeights, boolean allowRandomInit,
-                      Backbone backbone, String weights, String weightsSha256) {
-            this(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay, warmupEpochs,
-                    restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit, backbone, weights,
-                    weightsSha256, false);
-        }
-
         /** vit_pretrained: also train the backbone's last block (no feature cache then: the block runs each step). */
         public Config withUnfreezeLastBlock(boolean unfreeze) {
             return new Config(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay,
@@ -70,7 +60,7 @@ public final class Trainer {
         public static Config defaults(Architecture a, Task t) {
             ModelSpec s = ModelSpec.of(a);
             return new Config(a, t, 10, s.cpuBatch(), 1, s.learningRate(), 0.05f, 1, 5, 1.0f, 4, 42, true, true,
-                    false, s.backbone(), null, null);
+                    false, s.backbone(), null, null, false);
         }
 
         public ModelSpec spec() {

@@ -8,7 +8,6 @@ import dev.emotion.core.contract.ModelTrained;
 import dev.emotion.core.contract.Split;
 import dev.emotion.core.contract.Topic;
 import dev.emotion.core.contract.TrainingProgress;
-import dev.emotion.core.evaluation.Bootstrap;
 import dev.emotion.core.evaluation.ModelEvaluator;
 import dev.emotion.core.evaluation.StudyReport;
 import dev.emotion.core.models.TrainedModel;

@@ -1,7 +1,6 @@
 package dev.emotion.evaluation.reports;
 
 import dev.emotion.core.FileNames;
-import dev.emotion.core.evaluation.StudyReport;
 import dev.emotion.evaluation.jobs.EvaluationJobs;
 import dev.emotion.kit.ApiErrors;
 import jakarta.ws.rs.GET;

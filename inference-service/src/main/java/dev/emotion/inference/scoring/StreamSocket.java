@@ -57,6 +57,7 @@ public class StreamSocket {
     }
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<String, io.micrometer.core.instrument.Counter> outcomes = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "stream-scoring");
         t.setDaemon(true);
@@ -222,8 +223,9 @@ public class StreamSocket {
         }
     }
 
-    private void count(String outcome) {
-        metrics.counter("emotion.inference.stream.frames", "outcome", outcome).increment();
+    private void count(String outcome) { // once per frame: the meters are looked up once per outcome
+        outcomes.computeIfAbsent(outcome, o -> metrics.counter("emotion.inference.stream.frames", "outcome", o))
+                .increment();
     }
 
     private static String json(Map<String, ?> m) {

@@ -2,7 +2,6 @@ package dev.emotion.training.jobs;
 
 import dev.emotion.core.contract.Architecture;
 import dev.emotion.core.contract.Contract;
-import dev.emotion.core.contract.Emotion;
 import dev.emotion.core.contract.JobState;
 import dev.emotion.core.contract.ModelTrained;
 import dev.emotion.core.contract.Split;
@@ -199,15 +198,13 @@ public class TrainingJobs {
                 or(r.gradAccum(), d.gradAccum()), or(r.learningRate(), d.learningRate()),
                 or(r.weightDecay(), d.weightDecay()), d.warmupEpochs(), d.restartEpochs(), d.clipNorm(),
                 or(r.patience(), d.patience()), or(r.seed(), d.seed()), or(r.augment(), d.augment()),
-                d.classWeights(), or(r.allowRandomInit(), false), d.backbone(), r.weights(), r.weightsSha256());
+                d.classWeights(), or(r.allowRandomInit(), false), d.backbone(), r.weights(), r.weightsSha256(),
+                or(r.unfreezeLastBlock(), false));
+        if (c.unfreezeLastBlock() && a != Architecture.VIT_PRETRAINED) {
+            throw new Refused("unfreezeLastBlock applies to vit_pretrained only, not " + a.id());
+        }
         if (!a.trained()) {
             c = c.withEpochs(1); // nothing is trained: one validation pass
-        }
-        if (Boolean.TRUE.equals(r.unfreezeLastBlock())) {
-            if (a != Architecture.VIT_PRETRAINED) {
-                throw new Refused("unfreezeLastBlock applies to vit_pretrained only, not " + a.id());
-            }
-            c = c.withUnfreezeLastBlock(true);
         }
         if (r.backbone() != null && !r.backbone().isBlank()) {
             try {
