@@ -28,31 +28,24 @@ final class ServiceClient {
     /** POSTs a job; returns the accepted job's JSON, or null after printing why it was refused. */
     JsonNode submit(String path, String contentType, HttpRequest.BodyPublisher body, String what)
             throws IOException, InterruptedException {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", contentType)
-                .POST(body).timeout(Duration.ofMinutes(10));
-        if (apiKey != null && !apiKey.isBlank()) {
-            req.header("X-API-Key", apiKey);
-        }
-        HttpResponse<String> resp = send(req.build());
-        JsonNode json = Contracts.mapper().readTree(resp.body());
-        if (resp.statusCode() != 202) {
-            System.err.println(command + ": " + what + ": HTTP " + resp.statusCode() + ": "
-                    + json.path("detail").asText(resp.body()));
-            return null;
-        }
-        return json;
+        return post(HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", contentType).POST(body)
+                .timeout(Duration.ofMinutes(10)), 202, what);
     }
 
     /** POSTs an empty body to an endpoint that answers 200 at once; returns the JSON, or null after printing why. */
     JsonNode call(String path, String what) throws IOException, InterruptedException {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url + path))
-                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofMinutes(30));
+        return post(HttpRequest.newBuilder(URI.create(url + path)).POST(HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofMinutes(30)), 200, what);
+    }
+
+    /** Sends with the API key; the JSON when the status is {@code expected}, else null after printing the detail. */
+    private JsonNode post(HttpRequest.Builder req, int expected, String what) throws IOException, InterruptedException {
         if (apiKey != null && !apiKey.isBlank()) {
             req.header("X-API-Key", apiKey);
         }
         HttpResponse<String> resp = send(req.build());
         JsonNode json = Contracts.mapper().readTree(resp.body());
-        if (resp.statusCode() != 200) {
+        if (resp.statusCode() != expected) {
             System.err.println(command + ": " + what + ": HTTP " + resp.statusCode() + ": "
                     + json.path("detail").asText(resp.body()));
             return null;
