@@ -7,26 +7,35 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code cross-validate}: leave-one-participant-out on training-service, followed fold by fold, then a table. */
+/**
+ * {@code cross-validate}: participant-grouped cross-validation on training-service (leave-one-participant-out, or K
+ * groups with {@code --folds}), followed fold by fold, then a table.
+ */
 final class CrossValidateCommand {
 
     static final String HELP = """
             Usage: ./emotion cross-validate --study S --model cnn_simple|vit_scratch|resnet_pretrained|vit_pretrained
-                                            [--task emotion_class] [--epochs N] [--batch-size N] [--seed N]
+                                            [--folds K] [--task emotion_class] [--epochs N] [--batch-size N] [--seed N]
                                             [--learning-rate X] [--grad-accum N] [--no-augment]
                                             [--backbone B] [--weights F] [--unfreeze-last-block] [--allow-random-init]
-            Trains one model per participant of the study on everyone else (the next participant in order is held
-            out for early stopping) and tests it on that participant; prints each fold, the mean and the standard
-            deviation. The result goes to emotion.training.crossval and into the study's evaluation report.
+            Trains one model per fold on everyone else (the next fold's people are held out for early stopping)
+            and tests it on the fold's people; prints each fold, the mean and the standard deviation. A fold is one
+            participant (leave-one-participant-out) unless --folds K deals the participants, shuffled with the seed,
+            into K groups (3 <= K <= participants). The result goes to emotion.training.crossval and into the study's evaluation report.
             Options: --url http://localhost:8082 (training-service), --api-key K (or EMOTION_API_KEY)""";
 
     private CrossValidateCommand() {
     }
 
     static int run(List<String> argv) throws Exception {
-        Args a = new Args("cross-validate", argv, TrainCommand.REQUEST_OPTIONS, TrainCommand.REQUEST_FLAGS);
+        java.util.Set<String> options = new java.util.HashSet<>(TrainCommand.REQUEST_OPTIONS);
+        options.add("folds");
+        Args a = new Args("cross-validate", argv, options, TrainCommand.REQUEST_FLAGS);
         String url = TrainCommand.trainingUrl(a);
         ObjectNode body = TrainCommand.request(a);
+        if (a.has("folds")) {
+            body.put("folds", a.integer("folds", 5));
+        }
         ServiceClient service = new ServiceClient("cross-validate", "training-service", url,
                 a.get("api-key", System.getenv("EMOTION_API_KEY")));
         JsonNode queued = service.submit("/api/v1/cross-validations", "application/json",
@@ -36,8 +45,10 @@ final class CrossValidateCommand {
         }
         String id = queued.path("crossValidationId").asText();
         int total = queued.path("foldsTotal").asInt();
-        System.err.println("cross-validate: " + id + " queued (" + total + " folds, one per participant)");
-        ProgressBar bar = new ProgressBar(body.get("model").asText() + " LOPO", total, "folds");
+        System.err.println("cross-validate: " + id + " queued (" + total + " folds" + (a.has("folds") ? ""
+                : ", one per participant") + ")");
+        ProgressBar bar = new ProgressBar(body.get("model").asText() + (a.has("folds") ? " " + total + "-fold"
+                : " LOPO"), total, "folds");
         int shown = -1;
         while (true) {
             Thread.sleep(1000);

@@ -15,7 +15,7 @@ public final class Main {
 
     public static int run(String[] argv) {
         if (argv.length == 0) {
-            System.err.println("commands: synth, ingest (prepare_data), train (train_model), evaluate (evaluate_all_models), cross-validate, bench-ingest, bench-train, bench-inference, bench-stream");
+            System.err.println("commands: synth, ingest (prepare_data), train (train_model), evaluate (evaluate_all_models), cross-validate, bench-ingest, bench-synth, bench-train, bench-inference, bench-stream");
             return 2;
         }
         List<String> rest = Arrays.asList(argv).subList(1, argv.length);
@@ -25,6 +25,7 @@ public final class Main {
                     case "synth" -> SynthCommand.HELP;
                     case "ingest", "prepare_data" -> IngestCommand.HELP;
                     case "bench-ingest" -> BenchIngest.HELP;
+                    case "bench-synth" -> BenchSynth.HELP;
                     case "train", "train_model" -> TrainCommand.HELP;
                     case "bench-train" -> BenchTrain.HELP;
                     case "bench-inference" -> BenchInference.HELP;
@@ -39,13 +40,14 @@ public final class Main {
                 case "synth" -> SynthCommand.run(rest);
                 case "ingest", "prepare_data" -> IngestCommand.run(rest);
                 case "bench-ingest" -> BenchIngest.run(rest);
+                case "bench-synth" -> BenchSynth.run(rest);
                 case "train", "train_model" -> TrainCommand.run(rest);
                 case "bench-train" -> BenchTrain.run(rest);
                 case "bench-inference" -> BenchInference.run(rest);
                 case "bench-stream" -> BenchStream.run(rest);
                 case "cross-validate" -> CrossValidateCommand.run(rest);
                 case "evaluate", "evaluate_all_models" -> EvaluateCommand.run(rest);
-                default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest, train, evaluate, cross-validate, bench-ingest, bench-train, bench-inference, bench-stream)");
+                default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest, train, evaluate, cross-validate, bench-ingest, bench-synth, bench-train, bench-inference, bench-stream)");
             };
         } catch (UsageException e) {
             System.err.println(e.getMessage());

@@ -61,7 +61,7 @@ class IngestKafkaWiringTest {
                 new IngestCompleted.ParticipantCounts("p01", "p01.mp4", Split.TRAIN, 900L, 880L, 850L, 30L),
                 new IngestCompleted.ParticipantCounts("p02", "p02.mp4", Split.VAL, 900L, 900L, 870L, 30L)),
                 Map.of("joy", 400L, "neutral", 1320L), "imotions",
-                new IngestCompleted.Detector("mediapipe-full-range", false, null), 30.0, Instant.now());
+                new IngestCompleted.Detector("mediapipe-full-range", false, null), 30.0, Instant.now(), Map.of("ambiguous: top score in [0.35, 0.50)", 40L));
         KAFKA.send(Topic.INGEST_COMPLETED.topicName(), studyId, Contracts.toJson(manifest));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/studies/" + studyId)
                 .then().statusCode(200)

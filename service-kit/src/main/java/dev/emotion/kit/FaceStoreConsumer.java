@@ -20,14 +20,22 @@ public abstract class FaceStoreConsumer {
     private final MeterRegistry metrics;
     private final SampleStore store;
     private final Set<Split> splits;
+    private final Set<Split> labelsOnly;
     private final String meter;
 
     protected FaceStoreConsumer(RecordIntake intake, MeterRegistry metrics, Path root, Set<Split> splits,
                                 String meter) {
+        this(intake, metrics, root, splits, Set.of(), meter);
+    }
+
+    /** {@code labelsOnly}: splits whose annotations are kept without the crops. */
+    protected FaceStoreConsumer(RecordIntake intake, MeterRegistry metrics, Path root, Set<Split> splits,
+                                Set<Split> labelsOnly, String meter) {
         this.intake = intake;
         this.metrics = metrics;
         this.store = new SampleStore(root);
         this.splits = Set.copyOf(splits);
+        this.labelsOnly = Set.copyOf(labelsOnly);
         this.meter = meter;
     }
 
@@ -39,6 +47,8 @@ public abstract class FaceStoreConsumer {
         intake.accept(record, FaceBatch.class, b -> {
             if (splits.contains(b.split())) {
                 metrics.counter(meter, "split", b.split().label()).increment(store.write(b));
+            } else if (labelsOnly.contains(b.split())) {
+                metrics.counter(meter + ".labels", "split", b.split().label()).increment(store.write(b, false));
             }
         });
     }

@@ -65,7 +65,7 @@ public final class PublishedStudy {
         }
         kafka.send(Topic.INGEST_COMPLETED.topicName(), studyId, Contracts.toJson(new IngestCompleted(
                 Contract.CURRENT_VERSION, studyId, jobId, counts, labels, "imotions",
-                new IngestCompleted.Detector("mediapipe-full-range", false, null), fps, Instant.now())));
+                new IngestCompleted.Detector("mediapipe-full-range", false, null), fps, Instant.now(), Map.of())));
         return out;
     }
 

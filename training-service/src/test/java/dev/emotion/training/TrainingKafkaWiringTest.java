@@ -58,7 +58,7 @@ class TrainingKafkaWiringTest {
         KAFKA.send(Topic.INGEST_COMPLETED.topicName(), studyId, Contracts.toJson(new IngestCompleted(1, studyId,
                 "job-1", List.of(new IngestCompleted.ParticipantCounts("p01", "p01.mp4", Split.TRAIN, 100L, 100L,
                 90L, 4L)), Map.of("joy", 90L), "synthetic",
-                new IngestCompleted.Detector("mediapipe-full-range", false, null), 30.0, Instant.now())));
+                new IngestCompleted.Detector("mediapipe-full-range", false, null), 30.0, Instant.now(), null)));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/datasets/" + studyId)
                 .then().statusCode(200).body("trainable", equalTo(false))
                 .body("blockers", contains("no faces in the val split (ingest more participants)")));

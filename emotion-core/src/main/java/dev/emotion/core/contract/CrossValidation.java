@@ -15,7 +15,10 @@ public record CrossValidation(Integer version, String crossValidationId, String 
                               Map<String, Double> std, Map<String, Object> config, Instant createdAt)
         implements Contract {
 
-    /** One fold: the held-out participant, the participant used for early stopping, sizes and test metrics. */
+    /**
+     * One fold: the held-out participant (several joined by "+" under grouped K-fold), the one(s) used for early
+     * stopping, sizes and test metrics.
+     */
     public record Fold(String participantId, String validationParticipantId, Integer trainSamples,
                        Integer testSamples, Map<String, Double> metrics) {
     }

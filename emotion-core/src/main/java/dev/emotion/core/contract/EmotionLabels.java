@@ -1,14 +1,30 @@
 package dev.emotion.core.contract;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Annotated scores of one frame, normalised: the seven emotions, engagement and attention in [0, 1],
- * valence in [-1, 1]. Engagement, valence and attention are optional (not every export has them).
+ * valence in [-1, 1], and AFFDEX's facial expressions (action units) in [0, 1] by their AFFDEX names. Engagement,
+ * valence, attention and the expressions are optional (not every export has them; records written before
+ * expressions existed have none).
  */
 public record EmotionLabels(Double joy, Double anger, Double fear, Double disgust, Double sadness, Double surprise,
-                            Double contempt, Double valence, Double engagement, Double attention) {
+                            Double contempt, Double valence, Double engagement, Double attention,
+                            Map<String, Double> expressions) {
+
+    /** AFFDEX's facial expressions, in the order iMotions documents them. */
+    public static final List<String> AFFDEX_EXPRESSIONS = List.of("Brow Furrow", "Brow Raise", "Cheek Raise",
+            "Chin Raise", "Dimpler", "Eye Closure", "Eye Widen", "Inner Brow Raise", "Jaw Drop", "Lid Tighten",
+            "Lip Corner Depressor", "Lip Press", "Lip Pucker", "Lip Stretch", "Lip Suck", "Mouth Open",
+            "Nose Wrinkle", "Smile", "Smirk", "Upper Lip Raise");
+
+    /** Scores without expressions. */
+    public EmotionLabels(Double joy, Double anger, Double fear, Double disgust, Double sadness, Double surprise,
+                         Double contempt, Double valence, Double engagement, Double attention) {
+        this(joy, anger, fear, disgust, sadness, surprise, contempt, valence, engagement, attention, null);
+    }
 
     public Map<Emotion, Double> emotions() {
         Map<Emotion, Double> m = new EnumMap<>(Emotion.class);
@@ -27,5 +43,13 @@ public record EmotionLabels(Double joy, Double anger, Double fear, Double disgus
         v.rangeIfPresent("valence", valence, -1, 1);
         v.rangeIfPresent("engagement", engagement, 0, 1);
         v.rangeIfPresent("attention", attention, 0, 1);
+        if (expressions != null) {
+            expressions.forEach((name, score) -> {
+                if (!AFFDEX_EXPRESSIONS.contains(name)) {
+                    v.add("expressions." + name, "is not an AFFDEX expression (known: " + AFFDEX_EXPRESSIONS + ")");
+                }
+                v.range("expressions." + name, score, 0, 1);
+            });
+        }
     }
 }

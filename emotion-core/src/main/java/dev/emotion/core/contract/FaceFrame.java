@@ -2,7 +2,9 @@ package dev.emotion.core.contract;
 
 /**
  * One face in one sampled frame: where it is, its JPEG crop and, when the frame could be aligned with an
- * annotation, its labels. An unlabelled frame has {@code labels == null} and {@code dominant == null}.
+ * annotation, its labels. An unlabelled frame has {@code labels == null} and {@code dominant == null}; a labelled
+ * frame whose top score is ambiguous under the label policy has labels but {@code dominant == null} (it is left out
+ * of the dominant-emotion task only).
  */
 public record FaceFrame(Integer index, Long timestampMs, Integer faceId, Box box, Double score, byte[] crop,
                         EmotionLabels labels, String dominant) {
@@ -22,7 +24,7 @@ public record FaceFrame(Integer index, Long timestampMs, Integer faceId, Box box
         }
         if (labels != null) {
             labels.validate(v.at("labels"));
-            if (v.notBlank("dominant", dominant) && !Emotion.DOMINANT_LABELS.contains(dominant)) {
+            if (dominant != null && !Emotion.DOMINANT_LABELS.contains(dominant)) {
                 v.add("dominant", "'" + dominant + "' is not one of " + Emotion.DOMINANT_LABELS);
             }
         } else if (dominant != null) {

@@ -7,11 +7,13 @@ import java.util.Map;
 
 /**
  * The manifest of a finished ingest job on {@link Topic#INGEST_COMPLETED}: what was published, per participant,
- * split and label, and how (label source, face detector, sampling rate).
+ * split and label, and how (label source, face detector, sampling rate). {@code excluded} counts the labelled faces
+ * that got no dominant label, by reason (e.g. an ambiguous top score); absent in manifests written before it
+ * existed.
  */
 public record IngestCompleted(Integer version, String studyId, String jobId, List<ParticipantCounts> participants,
                               Map<String, Long> labelCounts, String labelSource, Detector detector, Double fps,
-                              Instant completedAt) implements Contract {
+                              Instant completedAt, Map<String, Long> excluded) implements Contract {
 
     /** Which face detector ran; {@code fallback} is true when the preferred model was unavailable. */
     public record Detector(String name, Boolean fallback, String note) {
@@ -58,6 +60,9 @@ public record IngestCompleted(Integer version, String studyId, String jobId, Lis
                 }
                 v.nonNegative("labelCounts." + label, count);
             });
+        }
+        if (excluded != null) {
+            excluded.forEach((reason, count) -> v.nonNegative("excluded." + reason, count));
         }
         v.notBlank("labelSource", labelSource);
         if (v.required("detector", detector)) {

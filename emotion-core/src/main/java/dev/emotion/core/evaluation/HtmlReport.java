@@ -54,6 +54,7 @@ final class HtmlReport {
         if (comparisonChart) {
             h.append(img("model_comparison.png", "model comparison"));
         }
+        ceiling(h, r);
         if (!r.mcnemar().isEmpty()) {
             h.append("<h2>Statistical tests (McNemar, exact)</h2>\n<table><tr><th>pair</th><th>only first right</th>")
                     .append("<th>only second right</th><th>p</th><th>significant at 0.05</th></tr>\n");
@@ -66,9 +67,10 @@ final class HtmlReport {
             h.append("</table>\n");
         }
         if (!r.crossValidations().isEmpty()) {
-            h.append("<h2 id=\"cross-validation\">Cross-participant validation (leave-one-participant-out)</h2>\n")
-                    .append("<p>One model per held-out participant, trained on everyone else; mean &plusmn; standard")
-                    .append(" deviation over folds.</p>\n<table><tr><th>architecture</th><th>task</th><th>folds</th>")
+            h.append("<h2 id=\"cross-validation\">Cross-participant validation</h2>\n")
+                    .append("<p>One model per fold of held-out participants, trained on everyone else; mean &plusmn;")
+                    .append(" standard deviation over folds.</p>\n<table><tr><th>architecture</th><th>task</th>")
+                    .append("<th>scheme</th><th>folds</th>")
                     .append("<th>accuracy</th><th>macro-F1</th><th>balanced acc.</th><th>per participant (macro-F1")
                     .append(" or MAE)</th></tr>\n");
             for (var cv : r.crossValidations()) {
@@ -81,7 +83,7 @@ final class HtmlReport {
                 }
                 h.append("<tr data-crossval=\"").append(esc(cv.crossValidationId())).append("\"><td>")
                         .append(cv.architecture().id()).append("</td><td>").append(cv.task().id()).append("</td><td>")
-                        .append(cv.folds().size()).append("</td><td>").append(meanSd(cv, "accuracy"))
+                        .append(esc(cv.scheme())).append("</td><td>").append(cv.folds().size()).append("</td><td>").append(meanSd(cv, "accuracy"))
                         .append("</td><td>").append(meanSd(cv, "macro_f1")).append("</td><td>")
                         .append(meanSd(cv, "balanced_accuracy")).append("</td><td>").append(folds).append("</td></tr>\n");
             }
@@ -153,6 +155,49 @@ final class HtmlReport {
                 .append("e.textContent='images loaded: '+ok+' of '+imgs.length;e.dataset.loaded=ok;")
                 .append("e.dataset.total=imgs.length;});</script>\n</body></html>\n");
         return h.toString();
+    }
+
+    /** The AU oracle (what the labels allow) above the models, the zero-training baseline below them. */
+    private static void ceiling(StringBuilder h, StudyReport r) {
+        LabelCeiling c = r.ceiling();
+        h.append("<h2 id=\"ceiling\">Ceiling and floor</h2>\n");
+        if (c == null) {
+            h.append("<p class=\"note\">No AU oracle: the annotations have no facial-expression (action unit) ")
+                    .append("columns, so the ceiling of what the labels allow cannot be measured.</p>\n");
+            return;
+        }
+        h.append("<p>The AU oracle is a multinomial logistic regression from the annotated facial expressions (")
+                .append(c.expressions().size()).append(" AFFDEX columns) to the dominant emotion: the ceiling of ")
+                .append("what the labels allow. The zero-training face-api baseline is the floor.</p>\n")
+                .append("<table id=\"ceiling-table\"><tr><th>who</th><th>on</th><th>macro-F1</th>")
+                .append("<th>balanced acc.</th><th>accuracy</th></tr>\n");
+        if (c.test() != null) {
+            h.append("<tr data-ceiling=\"test\"><td>AU oracle (ceiling)</td><td>test split, ")
+                    .append(c.test().testSamples()).append(" frames</td><td>").append(num(c.test().macroF1()))
+                    .append("</td><td>").append(num(c.test().balancedAccuracy())).append("</td><td>")
+                    .append(num(c.test().accuracy())).append("</td></tr>\n");
+        }
+        if (c.crossValidated() != null && !c.crossValidated().folds().isEmpty()) {
+            AuOracle.CrossValidated cv = c.crossValidated();
+            h.append("<tr data-ceiling=\"crossval\"><td>AU oracle (ceiling)</td><td>").append(esc(c.scheme()))
+                    .append(", ").append(cv.folds().size()).append(" folds</td><td>")
+                    .append(num(cv.macroF1Mean())).append(" &plusmn; ").append(num(cv.macroF1Sd()))
+                    .append("</td><td>").append(num(cv.balancedAccuracyMean())).append(" &plusmn; ")
+                    .append(num(cv.balancedAccuracySd())).append("</td><td>").append(num(cv.accuracyMean()))
+                    .append(" &plusmn; ").append(num(cv.accuracySd())).append("</td></tr>\n");
+        }
+        for (ModelEvaluator.ModelResult m : r.models()) {
+            if (m.classification() == null) {
+                continue;
+            }
+            boolean floor = m.architecture() == dev.emotion.core.contract.Architecture.FACE_EXPRESSION_BASELINE;
+            h.append("<tr><td>").append(esc(m.modelId())).append(floor ? " (floor)" : "").append("</td><td>test ")
+                    .append("split, ").append(m.testSamples()).append(" frames</td><td>")
+                    .append(num(m.metrics().get("macro_f1"))).append("</td><td>")
+                    .append(num(m.metrics().get("balanced_accuracy"))).append("</td><td>")
+                    .append(num(m.metrics().get("accuracy"))).append("</td></tr>\n");
+        }
+        h.append("</table>\n");
     }
 
     private static String img(String file, String alt) {

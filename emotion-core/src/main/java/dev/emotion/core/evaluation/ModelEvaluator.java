@@ -103,7 +103,7 @@ public final class ModelEvaluator {
                 for (int i = 0; i < truth.length; i++) {
                     correct[i] = ClassificationMetrics.argMax(probs[i]) == truth[i];
                 }
-                calibration = calibrate(model, truth, scores, validation, notes);
+                calibration = calibrate(model, truth, scores, Trainer.usable(validation, task), notes);
                 Map<String, List<Roc.Point>> curves = new LinkedHashMap<>();
                 for (int c = 0; c < model.labels().size(); c++) {
                     double[] s = new double[truth.length];

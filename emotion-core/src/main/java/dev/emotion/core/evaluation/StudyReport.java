@@ -21,15 +21,19 @@ import java.util.Map;
 public record StudyReport(String studyId, String evaluationId, Instant createdAt, List<ModelEvaluator.ModelResult> models,
                           List<McNemar> mcnemar, Recommendation recommendation,
                           Map<String, Map<String, String>> trainingCurves, List<String> notes,
-                          List<dev.emotion.core.contract.CrossValidation> crossValidations) {
+                          List<dev.emotion.core.contract.CrossValidation> crossValidations, LabelCeiling ceiling) {
 
     public static StudyReport of(String studyId, String evaluationId, List<ModelEvaluator.ModelResult> models) {
-        return of(studyId, evaluationId, models, List.of());
+        return of(studyId, evaluationId, models, List.of(), null);
     }
 
-    /** With the study's leave-one-participant-out results (from training-service), shown beside the test metrics. */
+    /**
+     * With the study's cross-validation results (from training-service), shown beside the test metrics, and the
+     * AU-oracle ceiling of its labels (null: the annotations have no expression columns).
+     */
     public static StudyReport of(String studyId, String evaluationId, List<ModelEvaluator.ModelResult> models,
-                                 List<dev.emotion.core.contract.CrossValidation> crossValidations) {
+                                 List<dev.emotion.core.contract.CrossValidation> crossValidations,
+                                 LabelCeiling ceiling) {
         if (models.isEmpty()) {
             throw new IllegalArgumentException("study " + studyId + " has no evaluated model: train one first");
         }
@@ -60,7 +64,7 @@ public record StudyReport(String studyId, String evaluationId, Instant createdAt
                     + "few people (./emotion cross-validate --study " + studyId + " --model <model>)");
         }
         return new StudyReport(studyId, evaluationId, Instant.now(), List.copyOf(models), tests,
-                Recommendation.choose(models), new LinkedHashMap<>(), notes, List.copyOf(crossValidations));
+                Recommendation.choose(models), new LinkedHashMap<>(), notes, List.copyOf(crossValidations), ceiling);
     }
 
     /** Writes every file into {@code dir} (charts of each model are expected under {@code dir/<model>/}). */
@@ -100,7 +104,7 @@ public record StudyReport(String studyId, String evaluationId, Instant createdAt
             }
             if (!perFold.isEmpty()) {
                 ReportCharts.bars(dir.resolve(crossValidationChart(cv)), cv.architecture().id() + " / "
-                        + cv.task().id() + ": leave-one-participant-out", "held-out participant",
+                        + cv.task().id() + ": " + cv.scheme(), "held-out participants",
                         cv.folds().stream().map(dev.emotion.core.contract.CrossValidation.Fold::participantId)
                                 .toList(), perFold);
             }

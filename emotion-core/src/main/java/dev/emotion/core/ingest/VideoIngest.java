@@ -36,7 +36,8 @@ public final class VideoIngest {
     }
 
     /** What one participant's ingest produced. */
-    public record Outcome(ParticipantCounts counts, Map<String, Long> labelCounts, double fps, LabelTrack labels) {
+    public record Outcome(ParticipantCounts counts, Map<String, Long> labelCounts, Map<String, Long> excluded,
+                          double fps, LabelTrack labels) {
     }
 
     private final FaceDetector detector;
@@ -73,6 +74,7 @@ public final class VideoIngest {
                            Consumer<Progress> progress) {
         String videoId = reader.file().getFileName().toString();
         Map<String, Long> labelCounts = new TreeMap<>();
+        Map<String, Long> excluded = new TreeMap<>();
         long[] faces = {0};
         long[] labelled = {0};
         int[] batchIndex = {0};
@@ -106,13 +108,15 @@ public final class VideoIngest {
                 if (dominant != null) {
                     labelled[0]++;
                     labelCounts.merge(dominant, 1L, Long::sum);
+                } else if (labels.isPresent()) {
+                    excluded.merge(options.policy().exclusion(labels.get()), 1L, Long::sum);
                 }
             }
         });
         flush.run();
         ParticipantCounts counts = new ParticipantCounts(participantId, videoId, split, (long) result.framesSampled(),
                 faces[0], labelled[0], (long) batchIndex[0]);
-        return new Outcome(counts, labelCounts, fps, track);
+        return new Outcome(counts, labelCounts, excluded, fps, track);
     }
 
     private static Box box(FaceCrop crop) {

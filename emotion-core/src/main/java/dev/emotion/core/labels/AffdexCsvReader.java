@@ -25,7 +25,8 @@ import java.util.Set;
  * <p>iMotions: optional leading {@code #key,value} metadata rows, a header whose names may repeat (the first
  * occurrence wins), {@code Timestamp} in milliseconds, capitalised {@code Anger ... Surprise}, {@code Engagement},
  * {@code Valence}, {@code Attention}, scores 0..100 (valence -100..100), {@code NaN}/empty cells where no face was
- * found. Affdex SDK: {@code TimeStamp} in seconds and lower-case {@code joy, fear, ...}. Names match
+ * found; AFFDEX's facial-expression columns ({@code Brow Furrow ... Upper Lip Raise}, or the SDK's
+ * {@code browFurrow ...}) when present, 0..100 each. Affdex SDK: {@code TimeStamp} in seconds and lower-case {@code joy, fear, ...}. Names match
  * case-insensitively; the format is told by the spelling of the timestamp and emotion columns.
  *
  * <p>Rows without a face become gaps. A row with an unreadable or out-of-range value becomes a gap too and is
@@ -175,6 +176,9 @@ public final class AffdexCsvReader {
         final int timestamp;
         final int[] columns = new int[COLUMNS.size()];
         final boolean secondsTimestamps;
+        /** AFFDEX expression columns present: name (AFFDEX spelling) and index. */
+        final List<String> expressionNames = new ArrayList<>();
+        final List<Integer> expressionColumns = new ArrayList<>();
 
         private Header(Path file, int row, String line) {
             delimiter = CsvLine.delimiterOf(line);
@@ -200,6 +204,18 @@ public final class AffdexCsvReader {
                 throw new LabelFileException(file, row, null, "no " + String.join(", ", missing)
                         + " column(s) in the header (found: " + preview(names) + "); export the AFFDEX emotion"
                         + " channels");
+            }
+            // Expressions: iMotions writes "Brow Furrow", the Affdex SDK "browFurrow"; compare without spaces.
+            Map<String, Integer> compact = new HashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                compact.putIfAbsent(names.get(i).toLowerCase(Locale.ROOT).replace(" ", "").replace("_", ""), i);
+            }
+            for (String name : EmotionLabels.AFFDEX_EXPRESSIONS) {
+                Integer at = compact.get(name.toLowerCase(Locale.ROOT).replace(" ", ""));
+                if (at != null) {
+                    expressionNames.add(name);
+                    expressionColumns.add(at);
+                }
             }
             String tsName = names.get(timestamp);
             String joyName = names.get(columns[0]);
@@ -238,8 +254,29 @@ public final class AffdexCsvReader {
             if (present < 7) {
                 return new Values(null, "only " + present + " of the 7 emotion values are present", null);
             }
-            return new Values(new EmotionLabels(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]),
-                    null, null);
+            Map<String, Double> expressions = null;
+            for (int k = 0; k < expressionColumns.size(); k++) {
+                String raw = cell(cells, expressionColumns.get(k));
+                if (MISSING.contains(raw.toLowerCase(Locale.ROOT))) {
+                    continue;
+                }
+                String column = names.get(expressionColumns.get(k));
+                double d;
+                try {
+                    d = Double.parseDouble(raw);
+                } catch (NumberFormatException e) {
+                    return new Values(null, "'" + raw + "' is not a number", column);
+                }
+                if (!(d >= -1e-6 && d <= 100 + 1e-6)) {
+                    return new Values(null, raw + " is outside [0, 100]", column);
+                }
+                if (expressions == null) {
+                    expressions = new LinkedHashMap<>();
+                }
+                expressions.put(expressionNames.get(k), Math.max(0, Math.min(100, d)) / 100.0);
+            }
+            return new Values(new EmotionLabels(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
+                    expressions), null, null);
         }
 
         static Header of(Path file, int row, String line) {

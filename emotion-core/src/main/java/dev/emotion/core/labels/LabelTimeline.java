@@ -86,7 +86,17 @@ public final class LabelTimeline {
                 mix(a.disgust(), b.disgust(), w), mix(a.sadness(), b.sadness(), w),
                 mix(a.surprise(), b.surprise(), w), mix(a.contempt(), b.contempt(), w),
                 mix(a.valence(), b.valence(), w), mix(a.engagement(), b.engagement(), w),
-                mix(a.attention(), b.attention(), w));
+                mix(a.attention(), b.attention(), w), mix(a.expressions(), b.expressions(), w));
+    }
+
+    private static java.util.Map<String, Double> mix(java.util.Map<String, Double> a, java.util.Map<String, Double> b,
+                                                     double w) {
+        if (a == null || b == null) {
+            return w < 0.5 ? a : b;
+        }
+        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+        a.forEach((k, v) -> m.put(k, mix(v, b.get(k), w)));
+        return m;
     }
 
     private static Double mix(Double a, Double b, double w) {

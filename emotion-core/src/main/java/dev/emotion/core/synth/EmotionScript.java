@@ -7,8 +7,9 @@ import java.util.Random;
 
 /**
  * What one participant feels and does over time, as continuous functions of time so that the rendered frames and
- * the ~25 Hz annotation rows agree: emotion intensities from overlapping episodes (onset, hold, offset, varying
- * peak, sometimes a second emotion mixed in), head pose as slow sums of sines, blinks, look-aways and occlusions.
+ * the ~25 Hz annotation rows agree: emotion episodes on a schedule shared by every participant (onset, hold,
+ * offset, varying peak, on harder studies a second emotion mixed in), head pose as slow sums of sines, blinks,
+ * look-aways and occlusions.
  */
 public final class EmotionScript {
 
@@ -37,6 +38,8 @@ public final class EmotionScript {
     }
 
     private final double seconds;
+    private final Difficulty difficulty;
+    private final double expressivity;
     private final List<Episode> episodes = new ArrayList<>();
     private final List<Double> blinks = new ArrayList<>();
     private final List<Event> events = new ArrayList<>();
@@ -44,36 +47,50 @@ public final class EmotionScript {
     private final double[] posePhase = new double[6];
     private final double baseYaw;
 
+    /** A script at the standard difficulty. */
     public EmotionScript(double seconds, Identity id, Random r) {
+        this(seconds, id, Difficulty.STANDARD, r);
+    }
+
+    /**
+     * Every participant follows the same schedule: the video is cut into {@link #blocks(double)} blocks of seven
+     * equal slots, each block holds the seven emotions in a shuffled order, one episode per slot with a neutral
+     * gap around it. So every emotion appears on every person at least twice a minute and who someone is says
+     * nothing about what they feel.
+     */
+    public EmotionScript(double seconds, Identity id, Difficulty difficulty, Random r) {
         this.seconds = seconds;
+        this.difficulty = difficulty;
+        this.expressivity = id.expressivity();
         this.baseYaw = id.baseYaw();
-        // Each participant has their own base rates: some smile a lot, some frown; neutral stretches in between.
-        double[] rate = new double[Emotion.values().length];
-        for (int i = 0; i < rate.length; i++) {
-            rate[i] = 0.4 + r.nextDouble();
-        }
-        rate[Emotion.JOY.ordinal()] += 0.6;
-        double t = r.nextDouble() * 1.5;
-        while (t < seconds) {
-            Emotion e = pick(rate, r);
-            double peak = 0.35 + r.nextDouble() * 0.65;
-            double onset = 0.3 + r.nextDouble() * 0.8;
-            double hold = 0.8 + r.nextDouble() * 3.0;
-            double offset = 0.4 + r.nextDouble() * 1.0;
-            episodes.add(new Episode(e, peak, t, onset, hold, offset));
-            if (r.nextDouble() < 0.3) {
-                Emotion second = pick(rate, r);
-                if (second != e) {
-                    episodes.add(new Episode(second, peak * (0.4 + r.nextDouble() * 0.5),
-                            t + r.nextDouble() * hold, onset, hold * 0.7, offset));
+        Emotion[] emotions = Emotion.values();
+        int blocks = blocks(seconds);
+        double slot = seconds / (blocks * emotions.length);
+        for (int b = 0; b < blocks; b++) {
+            List<Emotion> order = new ArrayList<>(List.of(emotions));
+            java.util.Collections.shuffle(order, r);
+            for (int k = 0; k < order.size(); k++) {
+                double slotStart = (b * emotions.length + k) * slot;
+                double length = slot * (0.66 + 0.14 * r.nextDouble());
+                double start = slotStart + (slot - length) * r.nextDouble();
+                double peak = difficulty.peakMin() + (difficulty.peakMax() - difficulty.peakMin()) * r.nextDouble();
+                Episode main = new Episode(order.get(k), peak, start, 0.15 * length, 0.65 * length, 0.2 * length);
+                episodes.add(main);
+                if (r.nextDouble() < difficulty.mixedProbability()) {
+                    Emotion second = emotions[r.nextInt(emotions.length)];
+                    if (second != main.emotion()) {
+                        episodes.add(new Episode(second, peak * (0.3 + 0.3 * r.nextDouble()),
+                                start + 0.15 * length, 0.1 * length, 0.5 * length, 0.15 * length));
+                    }
                 }
             }
-            t += onset + hold + offset + r.nextDouble() * 2.5; // neutral gap (sometimes ~0: back-to-back)
         }
         for (double b = r.nextDouble() * 3; b < seconds; b += 2 + r.nextDouble() * 4) {
             blinks.add(b);
         }
-        for (double s = 6 + r.nextDouble() * 10; s < seconds - 2; s += 12 + r.nextDouble() * 20) {
+        double every = difficulty.hiddenEverySecond();
+        for (double s = 0.3 * every + r.nextDouble() * 0.5 * every; s < seconds - 2;
+             s += every * (0.55 + 0.9 * r.nextDouble())) {
             boolean lookAway = r.nextBoolean();
             events.add(new Event(s, s + 0.6 + r.nextDouble() * 1.2, lookAway, r.nextBoolean() ? 1 : -1));
         }
@@ -83,16 +100,28 @@ public final class EmotionScript {
         }
     }
 
+    /** Blocks of seven episodes in a video of that length: at least two per minute, at least one. */
+    public static int blocks(double seconds) {
+        return Math.max(1, (int) Math.ceil(2 * seconds / 60 - 1e-9));
+    }
+
+    public Difficulty difficulty() {
+        return difficulty;
+    }
+
     public double seconds() {
         return seconds;
     }
 
-    /** Intensity of each emotion in [0, 1] at time t (s), in {@link Emotion} order. */
+    /**
+     * Intensity of each emotion in [0, 1] at time t (s), in {@link Emotion} order, as drawn: the episode's intensity
+     * times the person's expressivity. The renderer draws exactly this and the CSV reports exactly this.
+     */
     public double[] emotions(double t) {
         double[] v = new double[Emotion.values().length];
         for (Episode e : episodes) {
             int i = e.emotion().ordinal();
-            v[i] = Math.max(v[i], e.at(t));
+            v[i] = Math.max(v[i], Math.min(1, e.at(t) * expressivity));
         }
         return v;
     }
@@ -110,8 +139,9 @@ public final class EmotionScript {
 
     /** Yaw in degrees; a look-away turns the head to about 55 degrees and back. */
     public double yaw(double t) {
-        double y = baseYaw + 14 * Math.sin(2 * Math.PI * poseFreq[0] * t + posePhase[0])
-                + 6 * Math.sin(2 * Math.PI * poseFreq[1] * t + posePhase[1]);
+        double p = difficulty.pose();
+        double y = baseYaw + p * (14 * Math.sin(2 * Math.PI * poseFreq[0] * t + posePhase[0])
+                + 6 * Math.sin(2 * Math.PI * poseFreq[1] * t + posePhase[1]));
         for (Event e : events) {
             if (e.lookAway() && t >= e.start() - 0.3 && t < e.end() + 0.3) {
                 double u = Math.min(1, Math.min(t - (e.start() - 0.3), e.end() + 0.3 - t) / 0.3);
@@ -122,11 +152,11 @@ public final class EmotionScript {
     }
 
     public double roll(double t) {
-        return 7 * Math.sin(2 * Math.PI * poseFreq[2] * t + posePhase[2]);
+        return difficulty.pose() * 7 * Math.sin(2 * Math.PI * poseFreq[2] * t + posePhase[2]);
     }
 
     public double pitch(double t) {
-        return 6 * Math.sin(2 * Math.PI * poseFreq[5] * t + posePhase[5]);
+        return difficulty.pose() * 6 * Math.sin(2 * Math.PI * poseFreq[5] * t + posePhase[5]);
     }
 
     public double scale(double t) {
@@ -162,20 +192,5 @@ public final class EmotionScript {
     static double smooth(double u) {
         u = Math.max(0, Math.min(1, u));
         return u * u * (3 - 2 * u);
-    }
-
-    private static Emotion pick(double[] rate, Random r) {
-        double total = 0;
-        for (double x : rate) {
-            total += x;
-        }
-        double u = r.nextDouble() * total;
-        for (int i = 0; i < rate.length; i++) {
-            u -= rate[i];
-            if (u <= 0) {
-                return Emotion.values()[i];
-            }
-        }
-        return Emotion.values()[rate.length - 1];
     }
 }

@@ -35,8 +35,15 @@ public final class FaceRenderer {
     private final byte[] noise;
     private final int[] clampLut = new int[256 + 64];
     private final double lightAngle;
+    private final boolean lightingChanges;
 
     public FaceRenderer(int width, int height, Identity id, Random random) {
+        this(width, height, id, random, false);
+    }
+
+    /** {@code lightingChanges}: brightness and light direction drift strongly within the video (hard studies). */
+    public FaceRenderer(int width, int height, Identity id, Random random, boolean lightingChanges) {
+        this.lightingChanges = lightingChanges;
         this.width = width;
         this.height = height;
         this.id = id;
@@ -62,7 +69,7 @@ public final class FaceRenderer {
 
     /** Renders the state of {@code script} at {@code t} seconds into {@code frame}. */
     public void render(BufferedImage frame, EmotionScript script, double t) {
-        ActionUnits au = ActionUnits.of(script.emotions(t), id.expressivity(), script.blink(t));
+        ActionUnits au = ActionUnits.of(script.emotions(t), script.blink(t));
         Pose pose = new Pose(script.yaw(t), script.roll(t), script.pitch(t), script.scale(t), script.driftX(t));
         render(frame, au, pose, script.occlusion(t), t);
     }
@@ -149,6 +156,7 @@ public final class FaceRenderer {
             drawStubble(g, h);
         }
         drawCheeks(g, h, au);
+        drawShading(g, h, au);
         drawHair(g, h, head);
         drawNose(g, h, au);
         drawMouth(g, h, au);
@@ -235,16 +243,58 @@ public final class FaceRenderer {
                     new float[] {0f, 1f}, new Color[] {blush, new Color(220, 110, 100, 0)}));
             g.fill(new Ellipse2D.Double(c.x - r, c.y - r, 2 * r, 2 * r));
             // Nasolabial fold: deepens with cheek raise, smile and upper-lip raise.
-            double depth = Math.min(1, 0.15 + 0.6 * au.au6() + 0.5 * au.au12() + 0.6 * au.au10());
+            double depth = Math.min(1, 0.15 + 0.9 * au.au6() + 0.8 * au.au12() + 0.9 * au.au10()
+                    + (side > 0 ? 1.6 * au.au14r() : 0));
             Point2D.Double top = h.p(side * 0.2, 0.27);
             Point2D.Double mid = h.p(side * (0.33 + 0.05 * au.au12()), 0.42);
             Point2D.Double end = h.p(side * (0.36 + 0.08 * au.au12()), 0.6);
-            g.setColor(new Color(0, 0, 0, (int) (90 * depth)));
-            g.setStroke(new BasicStroke((float) (h.a() * 0.02), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+            g.setColor(withAlpha(darker(id.skin(), 0.35), (int) (200 * depth)));
+            g.setStroke(new BasicStroke((float) (h.a() * (0.02 + 0.025 * depth)), BasicStroke.CAP_ROUND,
+                    BasicStroke.JOIN_ROUND));
             GeneralPath fold = new GeneralPath();
             fold.moveTo(top.x, top.y);
             fold.quadTo(mid.x, mid.y, end.x, end.y);
             g.draw(fold);
+        }
+    }
+
+    /**
+     * Shading that muscles make, in colours relative to the skin so it reads on every skin tone: the shadow of
+     * lowered brows over the eyes (4), the marionette shadows under depressed lip corners (15), the bulge of a
+     * one-sided dimpler (14) and of raised cheeks (6).
+     */
+    private void drawShading(Graphics2D g, Head h, ActionUnits au) {
+        double a = h.a();
+        Color shadow = darker(id.skin(), 0.35);
+        Color light = blend(id.skin(), new Color(255, 240, 225), 0.45);
+        if (au.au4() > 0.05) {
+            Point2D.Double c = h.p(0, -0.12);
+            float r = (float) (a * 0.75);
+            g.setPaint(new RadialGradientPaint(new Point2D.Float((float) c.x, (float) c.y), r, new float[] {0f, 1f},
+                    new Color[] {withAlpha(shadow, (int) (230 * au.au4())), withAlpha(shadow, 0)}));
+            g.fill(new Ellipse2D.Double(c.x - r, c.y - r * 0.45, 2 * r, r * 0.9));
+        }
+        for (int side : new int[] {-1, 1}) {
+            if (h.f(side * 0.4) < 0.1) {
+                continue;
+            }
+            if (au.au15() > 0.05) {
+                Point2D.Double c = h.p(side * 0.3, 0.72);
+                float r = (float) (a * 0.26);
+                g.setPaint(new RadialGradientPaint(new Point2D.Float((float) c.x, (float) c.y), r,
+                        new float[] {0f, 1f}, new Color[] {withAlpha(shadow, (int) Math.min(255, 330 * au.au15())),
+                                withAlpha(shadow, 0)}));
+                g.fill(new Ellipse2D.Double(c.x - r, c.y - r, 2 * r, 2 * r));
+            }
+            double bulge = Math.max(au.au6(), side > 0 ? au.au14r() : 0);
+            if (bulge > 0.05) {
+                Point2D.Double c = h.p(side * 0.42, side > 0 && au.au14r() > au.au6() ? 0.45 : 0.25);
+                float r = (float) (a * 0.26);
+                g.setPaint(new RadialGradientPaint(new Point2D.Float((float) c.x, (float) c.y), r,
+                        new float[] {0f, 1f}, new Color[] {withAlpha(light, (int) Math.min(255, 320 * bulge)),
+                                withAlpha(light, 0)}));
+                g.fill(new Ellipse2D.Double(c.x - r, c.y - r, 2 * r, 2 * r));
+            }
         }
     }
 
@@ -257,14 +307,17 @@ public final class FaceRenderer {
         double a = h.a();
         Point2D.Double c = h.p(u, -0.02);
         double w = a * 0.34 * id.eyeSize() * (0.3 + 0.7 * f);
-        double open = a * 0.14 * id.eyeSize()
-                * Math.max(0.04, (1 + 0.6 * au.au5() - 0.45 * au.au7() - 0.3 * au.au6()) * (1 - au.blink()));
-        double upper = open * 0.62;
-        double lower = open * 0.38 * (1 - 0.4 * au.au6());
+        // The upper lid rises with 5 and droops with 43 (and on the dimpler's side); the lower lid rises with 6 and 7.
+        double open = a * 0.14 * id.eyeSize() * (1 - au.blink());
+        double upper = open * 0.62 * Math.max(0.06, 1 + 1.4 * au.au5() - 0.3 * au.au7() - 0.3 * au.au6()
+                - 1.1 * au.au43() - (side > 0 ? 1.1 * au.au14r() : 0));
+        double lower = open * 0.38 * Math.max(0.05, 1 - 1.0 * au.au7() - 0.9 * au.au6()
+                - (side > 0 ? 0.6 * au.au14r() : 0));
         // Lid shadow above the eye.
         g.setPaint(new RadialGradientPaint(new Point2D.Float((float) c.x, (float) (c.y - open * 0.4)), (float) (w * 0.75),
                 new float[] {0f, 1f}, new Color[] {new Color(60, 30, 20, 70), new Color(60, 30, 20, 0)}));
         g.fill(new Ellipse2D.Double(c.x - w * 0.75, c.y - open * 0.4 - w * 0.75, w * 1.5, w * 1.5));
+        open = upper + lower;
         GeneralPath eye = new GeneralPath();
         eye.moveTo(c.x - w / 2, c.y);
         eye.curveTo(c.x - w / 4, c.y - upper * 1.3, c.x + w / 4, c.y - upper * 1.3, c.x + w / 2, c.y);
@@ -308,34 +361,35 @@ public final class FaceRenderer {
 
     private void drawBrow(Graphics2D g, Head h, ActionUnits au, int side) {
         double b = h.b();
-        double inner = side * (0.14 - 0.04 * au.au4());
+        double inner = side * (0.14 - 0.09 * au.au4());
         double outer = side * 0.62;
         if (h.f(side * 0.4) < 0.08) {
             return;
         }
-        double base = -0.27 + 0.06 * au.au4();
-        Point2D.Double pi = h.p(inner, base - 0.11 * au.au1() + 0.03 * au.au4());
-        Point2D.Double pm = h.p(side * 0.38, base - 0.05 - 0.06 * au.au1() - 0.07 * au.au2());
-        Point2D.Double po = h.p(outer, base + 0.01 - 0.09 * au.au2());
-        g.setColor(darker(id.hair(), 0.9));
-        g.setStroke(new BasicStroke((float) (h.a() * 0.055 * id.browThickness()), BasicStroke.CAP_ROUND,
+        double base = -0.27 + 0.2 * au.au4();
+        Point2D.Double pi = h.p(inner, base - 0.3 * au.au1() + 0.08 * au.au4());
+        Point2D.Double pm = h.p(side * 0.38, base - 0.05 - 0.1 * au.au1() - 0.14 * au.au2());
+        Point2D.Double po = h.p(outer, base + 0.01 - 0.18 * au.au2() + 0.04 * au.au4());
+        g.setColor(browColor());
+        g.setStroke(new BasicStroke((float) (h.a() * 0.07 * id.browThickness() * (1 + 0.5 * au.au4())),
+                BasicStroke.CAP_ROUND,
                 BasicStroke.JOIN_ROUND));
         GeneralPath brow = new GeneralPath();
         brow.moveTo(pi.x, pi.y);
         brow.quadTo(pm.x, pm.y - b * 0.02, po.x, po.y);
         g.draw(brow);
         if (au.au4() > 0.2 && side == 1) { // vertical furrows between the brows
-            g.setColor(new Color(0, 0, 0, (int) (80 * au.au4())));
-            g.setStroke(new BasicStroke((float) (h.a() * 0.015)));
+            g.setColor(withAlpha(darker(id.skin(), 0.3), (int) Math.min(255, 250 * au.au4())));
+            g.setStroke(new BasicStroke((float) (h.a() * 0.03)));
             for (double du : new double[] {-0.05, 0.05}) {
                 Point2D.Double t0 = h.p(du, base - 0.04);
                 Point2D.Double t1 = h.p(du * 0.8, base + 0.08);
                 g.draw(new java.awt.geom.Line2D.Double(t0, t1));
             }
         }
-        if (au.au1() + au.au2() > 0.5 && side == 1) { // forehead lines when brows go up
-            g.setColor(new Color(0, 0, 0, (int) (45 * Math.min(1, au.au1() + au.au2() - 0.3))));
-            g.setStroke(new BasicStroke((float) (h.a() * 0.012)));
+        if (au.au1() + au.au2() > 0.2 && side == 1) { // forehead lines when brows go up
+            g.setColor(withAlpha(darker(id.skin(), 0.4), (int) (220 * Math.min(1, au.au1() + au.au2() - 0.2))));
+            g.setStroke(new BasicStroke((float) (h.a() * 0.022)));
             for (int k = 0; k < 3; k++) {
                 Point2D.Double l0 = h.p(-0.35, base - 0.2 - 0.06 * k);
                 Point2D.Double l1 = h.p(0.35, base - 0.2 - 0.06 * k);
@@ -352,7 +406,7 @@ public final class FaceRenderer {
         double a = h.a();
         double len = 0.33 * id.noseLength();
         Point2D.Double tip = h.p(0, len);
-        double flare = 1 + 0.3 * au.au9() + 0.15 * au.au10();
+        double flare = 1 + 0.5 * au.au9() + 0.25 * au.au10();
         Color shade = darker(id.skin(), 0.62);
         g.setColor(new Color(shade.getRed(), shade.getGreen(), shade.getBlue(), 150));
         g.setStroke(new BasicStroke((float) (a * 0.022), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
@@ -375,11 +429,11 @@ public final class FaceRenderer {
             g.fill(new Ellipse2D.Double(n.x - nw / 2, n.y - a * 0.018, nw, a * 0.036));
         }
         if (au.au9() > 0.15) { // wrinkles across the bridge
-            g.setColor(new Color(0, 0, 0, (int) (110 * au.au9())));
-            g.setStroke(new BasicStroke((float) (a * 0.014)));
-            for (int k = 0; k < 3; k++) {
-                Point2D.Double w0 = h.p(-0.08, 0.04 + 0.035 * k);
-                Point2D.Double w1 = h.p(0.08, 0.04 + 0.035 * k);
+            g.setColor(withAlpha(darker(id.skin(), 0.3), (int) Math.min(255, 260 * au.au9())));
+            g.setStroke(new BasicStroke((float) (a * 0.025)));
+            for (int k = 0; k < 4; k++) {
+                Point2D.Double w0 = h.p(-0.16, 0.0 + 0.05 * k);
+                Point2D.Double w1 = h.p(0.16, 0.0 + 0.05 * k);
                 g.draw(new java.awt.geom.Line2D.Double(w0, w1));
             }
         }
@@ -388,17 +442,17 @@ public final class FaceRenderer {
     private void drawMouth(Graphics2D g, Head h, ActionUnits au) {
         double a = h.a();
         double b = h.b();
-        double vm = 0.55 - 0.03 * au.au17() - 0.03 * au.au10();
-        double half = 0.36 * id.mouthWidth() * (1 + 0.25 * au.au20() + 0.15 * au.au12() - 0.12 * au.au23());
-        double liftL = -0.09 * au.au12() + 0.07 * au.au15() + 0.02 * au.au20();
-        double liftR = liftL - 0.08 * au.au14r();
-        double openH = 0.015 + 0.22 * au.au26() + 0.05 * au.au25() + 0.03 * au.au10();
-        double lip = 0.055 * (1 - 0.6 * au.au23()) + 0.012;
+        double vm = 0.55 - 0.07 * au.au17() - 0.03 * au.au10();
+        double half = 0.36 * id.mouthWidth() * (1 + 0.4 * au.au20() + 0.3 * au.au12() - 0.25 * au.au23());
+        double liftL = -0.17 * au.au12() + 0.16 * au.au15() + 0.03 * au.au20();
+        double liftR = liftL - 0.45 * au.au14r();
+        double openH = 0.015 + 0.32 * au.au26() + 0.13 * au.au25() + 0.2 * au.au10();
+        double lip = 0.055 * (1 - 0.75 * au.au23() - 0.4 * au.au14r()) + 0.012;
         Point2D.Double cl = h.p(-half, vm + liftL);
-        Point2D.Double cr = h.p(half - 0.03 * au.au14r(), vm + liftR);
-        Point2D.Double top = h.p(0, vm - openH * 0.3 - 0.02 * au.au10());
+        Point2D.Double cr = h.p(half + 0.22 * au.au14r(), vm + liftR);
+        Point2D.Double top = h.p(0, vm - openH * 0.3 - 0.1 * au.au10());
         Point2D.Double bot = h.p(0, vm + openH * 0.7);
-        double smileCurve = (0.06 * au.au12() - 0.04 * au.au15()) * b;
+        double smileCurve = (0.1 * au.au12() - 0.07 * au.au15()) * b;
         Color lipColor = blend(id.skin(), new Color(170, 70, 70), 0.45);
         // Opening (mouth interior and teeth).
         GeneralPath inner = new GeneralPath();
@@ -408,7 +462,7 @@ public final class FaceRenderer {
         inner.closePath();
         g.setColor(new Color(60, 20, 25));
         g.fill(inner);
-        if (openH > 0.04) {
+        if (openH > 0.035) {
             Area teeth = new Area(new java.awt.geom.Rectangle2D.Double(Math.min(cl.x, cr.x), top.y - b * 0.05,
                     Math.abs(cr.x - cl.x), b * (0.035 + 0.04 * au.au12()) + b * 0.05));
             teeth.intersect(new Area(inner));
@@ -443,13 +497,13 @@ public final class FaceRenderer {
         line.quadTo(top.x, top.y + smileCurve * 0.5, cr.x, cr.y);
         g.draw(line);
         if (au.au14r() > 0.2) { // dimple on the contempt side
-            g.setColor(new Color(0, 0, 0, (int) (100 * au.au14r())));
-            g.fill(new Ellipse2D.Double(cr.x + a * 0.02, cr.y - a * 0.02, a * 0.035, a * 0.05));
+            g.setColor(withAlpha(darker(id.skin(), 0.3), (int) Math.min(255, 300 * au.au14r())));
+            g.fill(new Ellipse2D.Double(cr.x, cr.y - a * 0.05, a * 0.09, a * 0.11));
         }
         if (au.au17() > 0.3) { // chin boss
             Point2D.Double chin = h.p(0, 0.83);
-            g.setColor(new Color(0, 0, 0, (int) (50 * au.au17())));
-            g.setStroke(new BasicStroke((float) (a * 0.015)));
+            g.setColor(withAlpha(darker(id.skin(), 0.4), (int) Math.min(255, 180 * au.au17())));
+            g.setStroke(new BasicStroke((float) (a * 0.025)));
             g.draw(new java.awt.geom.Arc2D.Double(chin.x - a * 0.15, chin.y - a * 0.08, a * 0.3, a * 0.16, 20, 140,
                     java.awt.geom.Arc2D.OPEN));
         }
@@ -508,12 +562,13 @@ public final class FaceRenderer {
     }
 
     private void drawLighting(Graphics2D g, double t) {
-        double ang = lightAngle + 0.2 * Math.sin(t * 0.1);
+        double ang = lightAngle + (lightingChanges ? 1.6 * Math.sin(t * 0.13) : 0.2 * Math.sin(t * 0.1));
+        int dark = lightingChanges ? (int) (85 + 70 * Math.sin(t * 0.21 + lightAngle)) : 85;
         float dx = (float) (Math.cos(ang) * width * 0.6);
         float dy = (float) (Math.sin(ang) * height * 0.6);
         // Fixed width: the gradient spans the frame whatever the angle, so it never collapses into a seam.
         g.setPaint(new GradientPaint(width / 2f - dx, height / 2f - dy, new Color(255, 245, 230, 45),
-                width / 2f + dx, height / 2f + dy, new Color(0, 0, 20, 85)));
+                width / 2f + dx, height / 2f + dy, new Color(0, 0, 20, Math.max(0, Math.min(255, dark)))));
         g.fillRect(0, 0, width, height);
     }
 
@@ -548,6 +603,17 @@ public final class FaceRenderer {
         }
         g.dispose();
         return bg;
+    }
+
+    /** Brows dark enough to read on any skin: the hair colour, pulled towards near-black on dark skin. */
+    private Color browColor() {
+        Color hair = darker(id.hair(), 0.8);
+        double skinLight = (id.skin().getRed() + id.skin().getGreen() + id.skin().getBlue()) / 765.0;
+        return skinLight < 0.55 ? blend(hair, new Color(15, 10, 8), 0.7) : hair;
+    }
+
+    static Color withAlpha(Color c, int alpha) {
+        return new Color(c.getRed(), c.getGreen(), c.getBlue(), Math.max(0, Math.min(255, alpha)));
     }
 
     static Color darker(Color c, double f) {

@@ -36,7 +36,7 @@ public record Identity(String participantId, double faceAspect, double jawWidth,
                 Color.getHSBColor(r.nextFloat(), 0.3f + r.nextFloat() * 0.4f, 0.3f + r.nextFloat() * 0.5f),
                 r.nextDouble() < 0.35,
                 r.nextDouble() < 0.3,
-                0.6 + r.nextDouble() * 0.5,
+                0.85 + r.nextDouble() * 0.25,
                 (r.nextDouble() - 0.5) * 12,
                 r.nextBoolean());
     }

@@ -56,7 +56,7 @@ public final class ImotionsCsvWriter {
         double[] e = script.emotions(t);
         double[] score = new double[e.length];
         for (int i = 0; i < e.length; i++) {
-            // The annotation is the intended intensity plus a little measurement noise.
+            // The annotation is the drawn intensity plus a little measurement noise.
             score[i] = clamp(100 * e[i] + r.nextGaussian() * 1.5 * (e[i] > 0 ? 1 : 0.3), 0, 100);
         }
         double joy = score[Emotion.JOY.ordinal()];
@@ -67,7 +67,7 @@ public final class ImotionsCsvWriter {
         for (double s : score) {
             max = Math.max(max, s);
         }
-        ActionUnits au = ActionUnits.of(e, 1.0, script.blink(t));
+        ActionUnits au = ActionUnits.of(e, script.blink(t));
         num(sb, score[Emotion.ANGER.ordinal()]);
         num(sb, score[Emotion.CONTEMPT.ordinal()]);
         num(sb, score[Emotion.DISGUST.ordinal()]);
@@ -81,10 +81,11 @@ public final class ImotionsCsvWriter {
         num(sb, clamp(au.au4() * 60, 0, 100)); // confusion
         num(sb, clamp(100 - max, 0, 100)); // neutral
         num(sb, 100 * script.attention(t));
+        double eyeClosure = Math.max(au.blink(), au.au43());
         for (double v : new double[] {au.au4(), (au.au1() + au.au2()) / 2, au.au6(), au.au17(), au.au14r(),
-                au.blink(), au.au5(), au.au1(), au.au26(), au.au15(), au.au23(), au.au20(), au.au7(),
+                eyeClosure, au.au5(), au.au1(), au.au26(), au.au15(), au.au23(), au.au20(), au.au7(),
                 au.au25(), au.au9(), au.au12(), au.au14r(), au.au10()}) {
-            num(sb, 100 * v);
+            num(sb, clamp(100 * v + r.nextGaussian() * (v > 0 ? 1.5 : 0.3), 0, 100));
         }
         num(sb, script.pitch(t));
         num(sb, script.yaw(t));

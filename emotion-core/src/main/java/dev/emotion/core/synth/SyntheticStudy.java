@@ -29,12 +29,28 @@ public final class SyntheticStudy {
 
     /** What to generate. */
     public record Spec(String studyName, int participants, double seconds, int width, int height, int fps,
-                       long seed) {
+                       long seed, Difficulty difficulty) {
         public Spec {
-            if (participants < 1 || seconds <= 0 || width < 64 || height < 64 || fps < 1) {
-                throw new IllegalArgumentException("participants >= 1, seconds > 0, size >= 64x64 and fps >= 1 "
-                        + "needed; got " + participants + ", " + seconds + ", " + width + "x" + height + ", " + fps);
+            if (participants < 1 || participants > 1000) {
+                throw new IllegalArgumentException("participants must be 1..1000; got " + participants);
             }
+            if (!(seconds > 0 && seconds <= 7200)) {
+                throw new IllegalArgumentException("seconds must be in (0, 7200]; got " + seconds);
+            }
+            if (width < 64 || height < 64 || width > 4096 || height > 4096) {
+                throw new IllegalArgumentException("size must be 64x64..4096x4096; got " + width + "x" + height);
+            }
+            if (fps < 1 || fps > 120) {
+                throw new IllegalArgumentException("fps must be 1..120; got " + fps);
+            }
+            if (difficulty == null) {
+                throw new IllegalArgumentException("difficulty is missing");
+            }
+        }
+
+        /** A study at the standard difficulty. */
+        public Spec(String studyName, int participants, double seconds, int width, int height, int fps, long seed) {
+            this(studyName, participants, seconds, width, height, fps, seed, Difficulty.STANDARD);
         }
 
         public long totalFrames() {
@@ -63,7 +79,7 @@ public final class SyntheticStudy {
     }
 
     public static EmotionScript script(Spec spec, int index) {
-        return new EmotionScript(spec.seconds(), identity(spec, index), random(spec, index, 2));
+        return new EmotionScript(spec.seconds(), identity(spec, index), spec.difficulty(), random(spec, index, 2));
     }
 
     /**
@@ -102,6 +118,21 @@ public final class SyntheticStudy {
         }
     }
 
+    /**
+     * Writes only the annotation files ({@code pNN.csv}), exactly as {@link #generate} writes them, without
+     * rendering: what the label audit and the AU oracle need, in a fraction of a second per participant.
+     */
+    public static List<Path> writeLabels(Spec spec, Path out) throws IOException {
+        Files.createDirectories(out);
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < spec.participants(); i++) {
+            Path labels = out.resolve(participantId(i) + ".csv");
+            ImotionsCsvWriter.write(labels, spec.studyName(), identity(spec, i), script(spec, i), random(spec, i, 3));
+            files.add(labels);
+        }
+        return files;
+    }
+
     private static Participant one(Spec spec, int index, Path out, AtomicLong frames, LongConsumer progress)
             throws IOException {
         String pid = participantId(index);
@@ -110,7 +141,8 @@ public final class SyntheticStudy {
         Path video = out.resolve(pid + ".mp4");
         Path labels = out.resolve(pid + ".csv");
         ImotionsCsvWriter.write(labels, spec.studyName(), id, script, random(spec, index, 3));
-        FaceRenderer renderer = new FaceRenderer(spec.width(), spec.height(), id, random(spec, index, 4));
+        FaceRenderer renderer = new FaceRenderer(spec.width(), spec.height(), id, random(spec, index, 4),
+                spec.difficulty().lightingChanges());
         BufferedImage frame = renderer.newFrame();
         Path partial = out.resolve(pid + ".mp4.part");
         try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(partial.toFile(), spec.width(), spec.height());

@@ -2,12 +2,15 @@ package dev.emotion.core.training;
 
 import dev.emotion.core.contract.Split;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * One labelled face crop in the store: its stable id (study/participant/video/frame/face), where the JPEG is, and
- * its targets (dominant class index, 7 emotion scores in [0, 1], attention or NaN when the export had none), and
- * where in which video it was seen (timelines).
+ * its targets (dominant class index, -1 when the label policy left it ambiguous; 7 emotion scores in [0, 1];
+ * attention or NaN when the export had none), where in which video it was seen (timelines), and the annotated
+ * AFFDEX expressions (null when the export had none).
  */
 public record Sample(String id, String jobId, String participantId, Split split, Path crop, int dominant,
-                     float[] emotions, float attention, String videoId, long timestampMs) {
+                     float[] emotions, float attention, String videoId, long timestampMs,
+                     Map<String, Double> expressions) {
 }

@@ -41,14 +41,24 @@ public final class SampleStore {
 
     /** @return the number of faces written */
     public int write(FaceBatch batch) {
+        return write(batch, true);
+    }
+
+    /**
+     * @param crops false to keep only the labels (a service that needs a split's annotations, not its pixels); the
+     *              samples read back then name a crop file that does not exist
+     * @return the number of faces written
+     */
+    public int write(FaceBatch batch, boolean crops) {
         Path dir = root.resolve(FileNames.safe(batch.studyId())).resolve(batch.split().label()).resolve(FileNames.safe(batch.participantId()))
                 .resolve(FileNames.safe(batch.videoId()));
         try {
             Files.createDirectories(dir);
             for (FaceFrame f : batch.frames()) {
                 String name = String.format("%07d-%03d", f.index(), f.faceId());
-                Path jpg = dir.resolve(name + ".jpg");
-                writeAtomically(jpg, f.crop());
+                if (crops) {
+                    writeAtomically(dir.resolve(name + ".jpg"), f.crop());
+                }
                 Map<String, Object> meta = new LinkedHashMap<>();
                 meta.put("jobId", batch.jobId());
                 meta.put("timestampMs", f.timestampMs());
@@ -94,7 +104,7 @@ public final class SampleStore {
                 out.add(new Sample(studyId + "/" + rel.toString().replace(".json", ""), jobId, participant, split,
                         json.resolveSibling(base + ".jpg"), dominant, e,
                         l.attention() == null ? Float.NaN : l.attention().floatValue(), rel.getName(1).toString(),
-                        meta.path("timestampMs").asLong()));
+                        meta.path("timestampMs").asLong(), l.expressions()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the store at " + dir + ": " + e.getMessage(), e);

@@ -355,12 +355,16 @@ public final class Trainer {
         }
     }
 
-    /** Samples that have a target for the task (attention regression needs an Attention value). */
+    /**
+     * Samples that have a target for the task: attention regression needs an Attention value, the dominant emotion
+     * a dominant label (frames the label policy left ambiguous have none).
+     */
     public static List<Sample> usable(List<Sample> samples, Task task) {
-        if (task != Task.ATTENTION_REGRESSION) {
-            return samples;
-        }
-        return samples.stream().filter(s -> !Float.isNaN(s.attention())).toList();
+        return switch (task) {
+            case ATTENTION_REGRESSION -> samples.stream().filter(s -> !Float.isNaN(s.attention())).toList();
+            case EMOTION_CLASS -> samples.stream().filter(s -> s.dominant() >= 0).toList();
+            default -> samples;
+        };
     }
 
     /**

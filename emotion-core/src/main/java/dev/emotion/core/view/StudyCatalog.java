@@ -21,12 +21,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class StudyCatalog {
 
     /**
-     * A study as users see it: its participants, faces per split and per dominant label, how it was made, and the
+     * A study as users see it: its participants, faces per split and per dominant label (and labelled faces left
+     * out of the dominant task, by reason), how it was made, and the
      * leave-one-participant-out fold of each participant (its index in sorted order over the whole study).
      */
     public record StudySummary(String studyId, List<String> jobIds, List<ParticipantCounts> participants,
                                Map<Split, Long> facesPerSplit, Map<String, Long> labelCounts,
-                               List<String> labelSources, List<String> detectors, boolean detectorFallbackUsed,
+                               Map<String, Long> excluded, List<String> labelSources, List<String> detectors, boolean detectorFallbackUsed,
                                Map<String, Integer> lopoFolds, Instant updatedAt) {
     }
 
@@ -54,12 +55,16 @@ public final class StudyCatalog {
         // A participant's video re-ingested by a later job replaces the earlier counts.
         Map<String, ParticipantCounts> byVideo = new TreeMap<>();
         Map<String, Long> labels = new TreeMap<>();
+        Map<String, Long> excluded = new TreeMap<>();
         TreeSet<String> sources = new TreeSet<>();
         TreeSet<String> detectors = new TreeSet<>();
         boolean fallback = false;
         for (IngestCompleted m : ordered) {
             m.participants().forEach(p -> byVideo.put(p.participantId() + "/" + p.videoId(), p));
             m.labelCounts().forEach((label, n) -> labels.merge(label, n, Long::sum));
+            if (m.excluded() != null) {
+                m.excluded().forEach((reason, n) -> excluded.merge(reason, n, Long::sum));
+            }
             sources.add(m.labelSource());
             detectors.add(m.detector().name());
             fallback |= Boolean.TRUE.equals(m.detector().fallback());
@@ -69,7 +74,7 @@ public final class StudyCatalog {
         Map<String, Integer> folds = dev.emotion.core.ingest.ParticipantSplits.lopoFolds(
                 byVideo.values().stream().map(ParticipantCounts::participantId).toList());
         return new StudySummary(studyId, ordered.stream().map(IngestCompleted::jobId).toList(),
-                new ArrayList<>(byVideo.values()), perSplit, labels, List.copyOf(sources), List.copyOf(detectors),
+                new ArrayList<>(byVideo.values()), perSplit, labels, excluded, List.copyOf(sources), List.copyOf(detectors),
                 fallback, folds, ordered.get(ordered.size() - 1).completedAt());
     }
 }

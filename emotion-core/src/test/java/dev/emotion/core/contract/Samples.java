@@ -34,7 +34,7 @@ public final class Samples {
                 List.of(new IngestCompleted.ParticipantCounts("p01", "p01.mp4", Split.TRAIN, 1800L, 1790L, 1700L, 60L),
                         new IngestCompleted.ParticipantCounts("p02", "p02.mp4", Split.TEST, 1800L, 1800L, 1750L, 61L)),
                 Map.of("joy", 900L, "neutral", 2550L), "imotions", new IngestCompleted.Detector(
-                        "mediapipe-full-range", false, null), 30.0, AT);
+                        "mediapipe-full-range", false, null), 30.0, AT, Map.of());
     }
 
     public static TrainingProgress trainingProgress(String trainingId, int epoch) {

@@ -34,12 +34,14 @@ class StudyReportTest {
     static Path dir;
     static List<Sample> test;
     static List<Sample> val;
+    static List<Sample> train;
 
     @BeforeAll
     static void study() throws IOException {
         SampleStore store = TrainingFixtures.study(dir, 5, 4, 5);
         test = store.samples("fixture", Split.TEST, null);
         val = store.samples("fixture", Split.VAL, null);
+        train = store.samples("fixture", Split.TRAIN, null);
         assertTrue(!test.isEmpty() && !val.isEmpty());
     }
 
@@ -69,7 +71,8 @@ class StudyReportTest {
                 Map.of("accuracy", 0.4, "macro_f1", 0.2, "balanced_accuracy", 0.3),
                 Map.of("accuracy", 0.141, "macro_f1", 0.141, "balanced_accuracy", 0.141), Map.of(),
                 java.time.Instant.now());
-        StudyReport report = StudyReport.of("fixture", "eval-1", results, List.of(cv));
+        LabelCeiling ceiling = LabelCeiling.of(train, val, test, List.of(cv), 1);
+        StudyReport report = StudyReport.of("fixture", "eval-1", results, List.of(cv), ceiling);
         report.write(out, Map.of());
 
         ModelEvaluator.ModelResult cnn = results.get(0);
@@ -104,6 +107,13 @@ class StudyReportTest {
         assertTrue(dom.contains("data-crossval=\"cv-fixture\"") && (dom.contains("0.400 &plusmn; 0.141")
                 || dom.contains("0.400 ± 0.141")), "the cross-validation table with mean +- sd");
         assertEquals(1, detailed.path("crossValidations").size());
+        // The labels' ceiling: the AU oracle reads the CSV's expression columns, which describe what is drawn.
+        assertTrue(ceiling.expressions().size() >= 15, "expression columns: " + ceiling.expressions());
+        assertTrue(ceiling.test().macroF1() >= 0.9, "AU oracle on the test split: " + ceiling.test());
+        assertEquals(List.of(List.of("p01"), List.of("p02")), ceiling.crossValidated().folds().stream()
+                .map(AuOracle.Fold::heldOut).toList(), "the oracle is cross-validated on the models' folds");
+        assertTrue(dom.contains("data-ceiling=\"test\"") && dom.contains("data-ceiling=\"crossval\""),
+                "the ceiling table");
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("images loaded: (\\d+) of (\\d+)").matcher(dom);
         assertTrue(m.find(), "the page's image check ran");
         assertEquals(m.group(2), m.group(1), "every image loads");

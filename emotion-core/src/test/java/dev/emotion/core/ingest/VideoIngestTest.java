@@ -10,6 +10,7 @@ import dev.emotion.core.contract.FaceFrame;
 import dev.emotion.core.contract.Split;
 import dev.emotion.core.faces.FaceDetector;
 import dev.emotion.core.faces.FaceDetectors;
+import dev.emotion.core.labels.LabelPolicy;
 import dev.emotion.core.labels.LabelFileException;
 import dev.emotion.core.synth.SyntheticStudy;
 import java.io.IOException;
@@ -51,10 +52,21 @@ class VideoIngestTest {
         }
         assertEquals(out.counts().faces(), frames);
         assertTrue(out.counts().faces() >= 230, "a face in (almost) every frame: " + out.counts().faces());
-        long labelled = batches.stream().flatMap(b -> b.frames().stream()).filter(f -> f.labels() != null).count();
+        long annotated = batches.stream().flatMap(b -> b.frames().stream()).filter(f -> f.labels() != null).count();
+        long labelled = batches.stream().flatMap(b -> b.frames().stream()).filter(f -> f.dominant() != null).count();
+        long ambiguous = out.excluded().values().stream().mapToLong(Long::longValue).sum();
         assertEquals(out.counts().labelled(), labelled);
+        assertEquals(annotated, labelled + ambiguous, "an annotated frame has a dominant label or is excluded");
         assertEquals(labelled, out.labelCounts().values().stream().mapToLong(Long::longValue).sum());
-        assertTrue(labelled >= out.counts().faces() * 0.85, "labels at ~25 Hz cover 30 fps frames within 50 ms");
+        assertEquals(java.util.Set.of(LabelPolicy.DEFAULT.ambiguousReason()), out.excluded().keySet());
+        assertTrue(annotated >= out.counts().faces() * 0.85, "labels at ~25 Hz cover 30 fps frames within 50 ms");
+        for (FaceBatch b : batches) {
+            for (FaceFrame x : b.frames()) {
+                if (x.labels() != null && x.dominant() == null) {
+                    assertEquals(LabelPolicy.DEFAULT.ambiguousReason(), LabelPolicy.DEFAULT.exclusion(x.labels()));
+                }
+            }
+        }
         FaceFrame f = batches.get(1).frames().get(3);
         var expected = SyntheticStudy.script(spec, 0).emotions(f.timestampMs() / 1000.0);
         assertEquals(expected[0], f.labels().joy(), 0.1, "joy at the frame's time matches the ground truth");

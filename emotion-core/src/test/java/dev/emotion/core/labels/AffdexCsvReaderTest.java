@@ -57,6 +57,26 @@ class AffdexCsvReaderTest {
         assertEquals(0.7, t.samples().get(4).labels().anger(), 1e-9);
         assertEquals(List.of(), t.warnings());
         assertEquals(3, t.validSamples());
+        assertEquals(java.util.Map.of("Brow Furrow", 0.0, "Smile", 0.99), t.samples().get(0).labels().expressions());
+        assertEquals(0.88, t.samples().get(4).labels().expressions().get("Brow Furrow"), 1e-9);
+    }
+
+    @Test
+    void readsTheSdksCamelCaseExpressionsAndNamesABadExpressionCell() throws IOException {
+        LabelTrack t = new AffdexCsvReader().read(write("sdk.csv", """
+                TimeStamp,faces,joy,fear,disgust,sadness,anger,surprise,contempt,browFurrow,lipCornerDepressor,smile
+                0.0000,1,0.5,0,0,0,0,99.0,0,12.5,3,50
+                0.0333,1,0.5,0,0,0,0,98.0,0,10,0,40
+                """));
+        assertEquals(java.util.Map.of("Brow Furrow", 0.125, "Lip Corner Depressor", 0.03, "Smile", 0.5),
+                t.samples().get(0).labels().expressions());
+        StringBuilder bad = new StringBuilder("Timestamp,Joy,Anger,Fear,Disgust,Sadness,Surprise,Contempt,Smile\n");
+        for (int i = 0; i < 20; i++) {
+            bad.append(i * 40).append(",50,0,0,0,0,0,0,").append(i == 3 ? "250" : "40").append('\n');
+        }
+        LabelTrack warned = new AffdexCsvReader().read(write("bad.csv", bad.toString()));
+        assertEquals(List.of("row 5 column 'Smile': 250 is outside [0, 100]"), warned.warnings());
+        assertTrue(warned.samples().get(3).isGap(), "the row with the bad expression is not used");
     }
 
     @Test

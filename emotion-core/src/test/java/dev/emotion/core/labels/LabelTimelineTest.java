@@ -1,6 +1,7 @@
 package dev.emotion.core.labels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,5 +71,19 @@ class LabelTimelineTest {
         EmotionLabels tie = new EmotionLabels(0.6, 0.6, 0.0, 0.0, 0.0, 0.0, 0.0, null, null, null);
         assertEquals("joy", p.dominant(tie), "ties go to the first emotion");
         assertThrows(IllegalArgumentException.class, () -> new LabelPolicy(1.5, 0.5));
+    }
+
+    @Test
+    void framesInTheAmbiguousBandBelowTheThresholdGetNoDominantLabelAndSayWhy() {
+        LabelPolicy p = LabelPolicy.DEFAULT;
+        assertNull(p.dominant(joy(0.4)), "0.40 is neither clearly joy nor clearly neutral");
+        assertEquals("ambiguous: top score in [0.35, 0.50)", p.exclusion(joy(0.4)));
+        assertNull(p.exclusion(joy(0.5)));
+        assertEquals("joy", p.dominant(joy(0.5)));
+        assertEquals(Emotion.NEUTRAL, p.dominant(joy(0.349)));
+        assertNull(p.exclusion(joy(0.349)));
+        assertEquals(Emotion.NEUTRAL, p.withAmbiguousBand(0).dominant(joy(0.4)), "no band: below is neutral");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.withAmbiguousBand(0.6));
+        assertTrue(e.getMessage().contains("ambiguousBand must be within [0, neutralBelow=0.5]"), e.getMessage());
     }
 }

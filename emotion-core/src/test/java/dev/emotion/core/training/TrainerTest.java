@@ -92,7 +92,7 @@ class TrainerTest {
             NDArray x = m.randomUniform(-1, 1, new Shape(8, 3, 112, 112));
             List<Sample> fake = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                fake.add(new Sample("s" + i, "j", "p", Split.TRAIN, null, i % 8, new float[7], 0.5f, "v", i));
+                fake.add(new Sample("s" + i, "j", "p", Split.TRAIN, null, i % 8, new float[7], 0.5f, "v", i, null));
             }
             int[] all = {0, 1, 2, 3, 4, 5, 6, 7};
             NDArray whole = gradients(net, ps, m, x, fake, all, 1);

@@ -9,6 +9,7 @@ import dev.emotion.core.contract.Split;
 import dev.emotion.core.contract.Topic;
 import dev.emotion.core.contract.TrainingProgress;
 import dev.emotion.core.evaluation.ModelEvaluator;
+import dev.emotion.core.evaluation.LabelCeiling;
 import dev.emotion.core.evaluation.StudyReport;
 import dev.emotion.core.models.TrainedModel;
 import dev.emotion.core.training.Sample;
@@ -201,7 +202,12 @@ public class EvaluationJobs {
     private StudyReport render(String studyId, String evaluationId) throws IOException {
         List<ModelEvaluator.ModelResult> all = new ArrayList<>(results.get(studyId).values());
         all.sort(java.util.Comparator.comparing(ModelEvaluator.ModelResult::modelId));
-        StudyReport report = StudyReport.of(studyId, evaluationId, all, crossValidations.forStudy(studyId));
+        var cvs = crossValidations.forStudy(studyId);
+        Set<String> completed = completedJobs(studyId);
+        LabelCeiling ceiling = LabelCeiling.of(store.store().samples(studyId, Split.TRAIN, completed),
+                store.store().samples(studyId, Split.VAL, completed), store.store().samples(studyId, Split.TEST,
+                        completed), cvs, options.seed());
+        StudyReport report = StudyReport.of(studyId, evaluationId, all, cvs, ceiling);
         report.write(reportsDir.resolve(FileNames.safe(studyId)), trainingCurves(all));
         lastEvaluation.put(studyId, evaluationId);
         return report;

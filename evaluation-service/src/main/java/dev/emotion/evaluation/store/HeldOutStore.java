@@ -14,7 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * This service's copy of the held-out data: validation (temperature scaling) and test (every metric) faces of
- * {@code emotion.ingest.frames}; training faces are skipped.
+ * {@code emotion.ingest.frames}; of the training faces only the labels are kept (the AU oracle is fitted on them).
  */
 @Singleton
 public class HeldOutStore extends FaceStoreConsumer {
@@ -22,7 +22,7 @@ public class HeldOutStore extends FaceStoreConsumer {
     public HeldOutStore(RecordIntake intake, MeterRegistry metrics,
                         @ConfigProperty(name = "emotion.data-dir") String dataDir) {
         super(intake, metrics, Path.of(dataDir).resolve("store"), EnumSet.of(Split.VAL, Split.TEST),
-                "emotion.evaluation.store.faces");
+                EnumSet.of(Split.TRAIN), "emotion.evaluation.store.faces");
     }
 
     @Incoming("ingest-frames")

@@ -101,6 +101,7 @@ public class IngestJobs {
         try (FaceDetector detector = FaceDetectors.open(faceModel, scoreThreshold, minFaceSize)) {
             List<IngestCompleted.ParticipantCounts> counts = new ArrayList<>();
             Map<String, Long> labels = new TreeMap<>();
+            Map<String, Long> excluded = new TreeMap<>();
             String labelSource = "none";
             double fps = plan.maxFps();
             long[] lastEvent = {System.nanoTime()};
@@ -125,6 +126,7 @@ public class IngestJobs {
                 awaitAll(inFlight);
                 counts.add(out.counts());
                 out.labelCounts().forEach((k, v) -> labels.merge(k, v, Long::sum));
+                out.excluded().forEach((k, v) -> excluded.merge(k, v, Long::sum));
                 if (out.labels() != null) {
                     labelSource = out.labels().format();
                 }
@@ -140,7 +142,7 @@ public class IngestJobs {
             IngestCompleted manifest = new IngestCompleted(Contract.CURRENT_VERSION, plan.studyId(), plan.jobId(),
                     counts, labels, labelSource, new IngestCompleted.Detector(detector.name(), detector.fallback(),
                     detector.fallback() ? "MediaPipe model missing at " + faceModel + "; Haar cascade used" : null),
-                    fps, Instant.now());
+                    fps, Instant.now(), excluded);
             publisher.publish(Topic.INGEST_COMPLETED, plan.studyId(), manifest);
             double seconds = (System.nanoTime() - started) / 1e9;
             announce(event(plan, JobState.COMPLETED, new VideoIngest.Progress(done[0], done[1], done[2], done[3]),

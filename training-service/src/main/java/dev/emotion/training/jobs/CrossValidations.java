@@ -1,5 +1,6 @@
 package dev.emotion.training.jobs;
 
+import dev.emotion.core.FileNames;
 import dev.emotion.core.contract.Contract;
 import dev.emotion.core.contract.Contracts;
 import dev.emotion.core.contract.CrossValidation;
@@ -73,15 +74,20 @@ public class CrossValidations {
         }
         Map<String, List<Sample>> byParticipant = samplesByParticipant(r.studyId(), c);
         if (byParticipant.size() < 3) {
-            throw new TrainingJobs.Refused("leave-one-participant-out needs at least 3 labelled participants (train,"
+            throw new TrainingJobs.Refused("cross-validation needs at least 3 labelled participants (train,"
                     + " early-stopping and test per fold); study " + r.studyId() + " has " + byParticipant.size()
                     + " stored: " + byParticipant.keySet());
         }
+        if (r.folds() != null && (r.folds() < 3 || r.folds() > byParticipant.size())) {
+            throw new TrainingJobs.Refused("folds must be 3.." + byParticipant.size() + " (the study's labelled "
+                    + "participants: one group tests, the next stops early, the rest train); got " + r.folds());
+        }
+        List<List<String>> groups = groups(new ArrayList<>(byParticipant.keySet()), r.folds(), c.seed());
         String id = "cv-" + c.architecture().id() + "-" + UUID.randomUUID().toString().substring(0, 8);
         Status queued = new Status(id, r.studyId(), c.architecture().id(), c.task().id(), JobState.QUEUED,
-                byParticipant.size(), List.of(), Map.of(), Map.of(), "queued");
+                groups.size(), List.of(), Map.of(), Map.of(), "queued");
         status.put(id, queued);
-        jobs.enqueue(() -> run(id, r.studyId(), c));
+        jobs.enqueue(() -> run(id, r.studyId(), c, groups));
         return queued;
     }
 
@@ -110,32 +116,58 @@ public class CrossValidations {
         return out;
     }
 
-    private void run(String id, String studyId, Trainer.Config c) {
+    /**
+     * The folds: one participant each (leave-one-participant-out) when {@code k} is null, otherwise the
+     * participants shuffled with the seed and dealt round-robin into {@code k} groups.
+     */
+    static List<List<String>> groups(List<String> people, Integer k, long seed) {
+        List<List<String>> out = new ArrayList<>();
+        if (k == null) {
+            people.forEach(p -> out.add(List.of(p)));
+            return out;
+        }
+        List<String> shuffled = new ArrayList<>(people);
+        java.util.Collections.shuffle(shuffled, new java.util.Random(seed));
+        for (int f = 0; f < k; f++) {
+            List<String> g = new ArrayList<>();
+            for (int i = f; i < shuffled.size(); i += k) {
+                g.add(shuffled.get(i));
+            }
+            java.util.Collections.sort(g);
+            out.add(List.copyOf(g));
+        }
+        return out;
+    }
+
+    private void run(String id, String studyId, Trainer.Config c, List<List<String>> groups) {
         List<CrossValidation.Fold> folds = new ArrayList<>();
         String pretrained = null;
         try {
             Map<String, List<Sample>> byParticipant = samplesByParticipant(studyId, c);
-            List<String> people = new ArrayList<>(byParticipant.keySet());
             Path dir = jobs.experiments().resolve(c.architecture().id()).resolve("cross_validation").resolve(id);
-            for (int i = 0; i < people.size(); i++) {
-                String test = people.get(i);
-                String val = people.get((i + 1) % people.size());
+            for (int i = 0; i < groups.size(); i++) {
+                List<String> testGroup = groups.get(i);
+                List<String> valGroup = groups.get((i + 1) % groups.size());
+                String test = String.join("+", testGroup);
+                String val = String.join("+", valGroup);
                 List<Sample> train = new ArrayList<>();
-                people.stream().filter(p -> !p.equals(test) && !p.equals(val))
-                        .forEach(p -> train.addAll(byParticipant.get(p)));
-                String foldId = id + "-" + test;
-                update(id, JobState.RUNNING, folds, "fold " + (i + 1) + "/" + people.size() + ": testing on " + test
+                List<Sample> valSamples = new ArrayList<>();
+                List<Sample> testSamples = new ArrayList<>();
+                byParticipant.forEach((p, samples) -> (testGroup.contains(p) ? testSamples
+                        : valGroup.contains(p) ? valSamples : train).addAll(samples));
+                String foldId = id + "-" + FileNames.safe(test);
+                update(id, JobState.RUNNING, folds, "fold " + (i + 1) + "/" + groups.size() + ": testing on " + test
                         + ", early stopping on " + val + ", training on " + train.size() + " samples");
-                Trainer.Result result = new Trainer().train(c, train, byParticipant.get(val), dir.resolve(test),
+                Trainer.Result result = new Trainer().train(c, train, valSamples, dir.resolve(FileNames.safe(test)),
                         false, e -> jobs.announce(jobs.progress(foldId, studyId, c, JobState.RUNNING, e.epoch(),
                                 e.step(), e.trainLoss(), e.valLoss(), e.valMetrics(), e.learningRate(),
                                 e.imagesPerSecond(), "cross-validation " + id + ", held-out " + test)));
                 pretrained = result.pretrainedWeights();
                 Trainer.Evaluation ev = new Trainer().evaluateCheckpoint(c.spec(), c.task(), result.bestCheckpoint(),
-                        byParticipant.get(test), c.batchSize());
+                        testSamples, c.batchSize());
                 Map<String, Double> metrics = new LinkedHashMap<>(ev.metrics());
                 metrics.remove("score");
-                folds.add(new CrossValidation.Fold(test, val, train.size(), byParticipant.get(test).size(), metrics));
+                folds.add(new CrossValidation.Fold(test, val, train.size(), testSamples.size(), metrics));
                 LOG.infof("cross-validation %s: fold %s %s", id, test, metrics);
             }
             Map<String, Double> mean = new LinkedHashMap<>();
@@ -150,8 +182,10 @@ public class CrossValidations {
                 }
             }
             Map<String, Object> config = TrainingJobs.configMap(c, studyId, pretrained);
+            String scheme = groups.stream().allMatch(g -> g.size() == 1) ? SCHEME
+                    : "participant-grouped-" + groups.size() + "-fold";
             CrossValidation record = new CrossValidation(Contract.CURRENT_VERSION, id, studyId, c.architecture(),
-                    c.task(), SCHEME, List.copyOf(folds), mean, std, config, Instant.now());
+                    c.task(), scheme, List.copyOf(folds), mean, std, config, Instant.now());
             Files.createDirectories(dir);
             Files.write(dir.resolve("cross_validation.json"), Contracts.mapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsBytes(record));
@@ -161,11 +195,11 @@ public class CrossValidations {
                     chart.put(metric, folds.stream().map(f -> f.metrics().get(metric)).toList());
                 }
             }
-            ReportCharts.bars(dir.resolve("folds.png"), c.architecture().id() + " leave-one-participant-out",
-                    "held-out participant", folds.stream().map(CrossValidation.Fold::participantId).toList(), chart);
+            ReportCharts.bars(dir.resolve("folds.png"), c.architecture().id() + " " + scheme,
+                    "held-out participants", folds.stream().map(CrossValidation.Fold::participantId).toList(), chart);
             publisher.publish(Topic.TRAINING_CROSSVAL, studyId, record);
             status.put(id, new Status(id, studyId, c.architecture().id(), c.task().id(), JobState.COMPLETED,
-                    people.size(), List.copyOf(folds), mean, std, "done: " + dir));
+                    groups.size(), List.copyOf(folds), mean, std, "done: " + dir));
         } catch (RuntimeException | java.io.IOException e) {
             LOG.errorf(e, "cross-validation %s failed", id);
             update(id, JobState.FAILED, folds, e.getMessage());

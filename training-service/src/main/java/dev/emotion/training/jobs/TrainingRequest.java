@@ -7,10 +7,12 @@ package dev.emotion.training.jobs;
  * uninterrupted run). {@code backbone} picks a pretrained architecture's backbone (resnet_pretrained: resnet50,
  * resnet34-faces, face-expression; vit_pretrained: vit_b_16); {@code weights} is a safetensors path or http(s) URL
  * for ImageNet backbones (default: the weights directory), {@code weightsSha256} its digest to check;
- * {@code unfreezeLastBlock} (vit_pretrained) also trains the backbone's last transformer block.
+ * {@code unfreezeLastBlock} (vit_pretrained) also trains the backbone's last transformer block. {@code folds}
+ * (cross-validations only) deals the participants into that many groups (participant-grouped K-fold); without it
+ * every participant is a fold of its own (leave-one-participant-out).
  */
 public record TrainingRequest(String studyId, String model, String task, Integer epochs, Integer batchSize,
                               Integer gradAccum, Float learningRate, Float weightDecay, Integer patience, Long seed,
                               Boolean augment, Boolean allowRandomInit, String resume, String backbone,
-                              String weights, String weightsSha256, Boolean unfreezeLastBlock) {
+                              String weights, String weightsSha256, Boolean unfreezeLastBlock, Integer folds) {
 }
