@@ -21,7 +21,7 @@ final class CrossValidateCommand {
             Trains one model per fold on everyone else (the next fold's people are held out for early stopping)
             and tests it on the fold's people; prints each fold, the mean and the standard deviation. A fold is one
             participant (leave-one-participant-out) unless --folds K deals the participants, shuffled with the seed,
-            into K groups (3 <= K <= participants). The result goes to emotion.training.crossval and into the study's evaluation report.
+            into K groups (3 <= K <= participants). --json FILE also writes the final result (with wallSeconds). The result goes to emotion.training.crossval and into the study's evaluation report.
             Options: --url http://localhost:8082 (training-service), --api-key K (or EMOTION_API_KEY)""";
 
     private CrossValidateCommand() {
@@ -30,6 +30,7 @@ final class CrossValidateCommand {
     static int run(List<String> argv) throws Exception {
         java.util.Set<String> options = new java.util.HashSet<>(TrainCommand.REQUEST_OPTIONS);
         options.add("folds");
+        options.add("json");
         Args a = new Args("cross-validate", argv, options, TrainCommand.REQUEST_FLAGS);
         String url = TrainCommand.trainingUrl(a);
         ObjectNode body = TrainCommand.request(a);
@@ -38,6 +39,7 @@ final class CrossValidateCommand {
         }
         ServiceClient service = new ServiceClient("cross-validate", "training-service", url,
                 a.get("api-key", System.getenv("EMOTION_API_KEY")));
+        long started = System.nanoTime();
         JsonNode queued = service.submit("/api/v1/cross-validations", "application/json",
                 HttpRequest.BodyPublishers.ofString(body.toString()), body.get("model").asText());
         if (queued == null) {
@@ -63,6 +65,15 @@ final class CrossValidateCommand {
             if (state.equals("completed")) {
                 bar.finish(done, "done");
                 print(s);
+                if (a.has("json")) {
+                    ((ObjectNode) s).put("wallSeconds", (System.nanoTime() - started) / 1e9);
+                    java.nio.file.Path file = java.nio.file.Path.of(a.required("json"));
+                    if (file.getParent() != null) {
+                        java.nio.file.Files.createDirectories(file.getParent());
+                    }
+                    java.nio.file.Files.write(file, dev.emotion.core.contract.Contracts.mapper()
+                            .writerWithDefaultPrettyPrinter().writeValueAsBytes(s));
+                }
                 return 0;
             }
             if (done != shown) {

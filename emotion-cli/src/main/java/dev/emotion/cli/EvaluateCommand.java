@@ -73,27 +73,48 @@ final class EvaluateCommand {
         return 0;
     }
 
-    /** The summary table users read in the terminal. */
+    /**
+     * The summary users read in the terminal: first the cross-validation over people (the headline: every person is
+     * tested once by a model that never saw them), then the labels' ceiling, then the test split's table.
+     */
     static String summary(JsonNode report) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-44s %-22s %-22s %-8s %-8s %8s%n", "model", "accuracy [95% CI]",
-                "macro-F1 [95% CI]", "ECE", "ECE(T)", "p50 ms"));
-        for (JsonNode m : report.path("models")) {
-            JsonNode cal = m.path("calibration");
-            b.append(String.format(Locale.ROOT, "%-44s %-22s %-22s %-8s %-8s %8.1f%n", m.path("modelId").asText(),
-                    withCi(m, "accuracy"), withCi(m, "macro_f1"), num(cal.path("eceBefore")),
-                    num(cal.path("eceAfter")), m.path("efficiency").path("latencyP50Ms").asDouble()));
-        }
         for (JsonNode cv : report.path("crossValidations")) {
             StringBuilder folds = new StringBuilder();
             cv.path("folds").forEach(f -> folds.append(String.format(Locale.ROOT, " %s %.3f",
                     f.path("participantId").asText(), f.path("metrics").path("macro_f1").asDouble(Double.NaN))));
-            b.append(String.format(Locale.ROOT, "leave-one-participant-out %s/%s: accuracy %.3f +- %.3f, macro-F1 "
-                    + "%.3f +- %.3f over %d participants (macro-F1:%s)%n", cv.path("architecture").asText(),
-                    cv.path("task").asText(), cv.path("mean").path("accuracy").asDouble(Double.NaN),
-                    cv.path("std").path("accuracy").asDouble(Double.NaN),
-                    cv.path("mean").path("macro_f1").asDouble(Double.NaN),
-                    cv.path("std").path("macro_f1").asDouble(Double.NaN), cv.path("folds").size(), folds));
+            b.append(String.format(Locale.ROOT, "cross-validation %s/%s (%s, %d folds): macro-F1 %.3f +- %.3f, "
+                    + "balanced accuracy %.3f +- %.3f, accuracy %.3f +- %.3f (macro-F1 per held-out group:%s)%n",
+                    cv.path("architecture").asText(), cv.path("task").asText(), cv.path("scheme").asText(),
+                    cv.path("folds").size(), cv.path("mean").path("macro_f1").asDouble(Double.NaN),
+                    cv.path("std").path("macro_f1").asDouble(Double.NaN),
+                    cv.path("mean").path("balanced_accuracy").asDouble(Double.NaN),
+                    cv.path("std").path("balanced_accuracy").asDouble(Double.NaN),
+                    cv.path("mean").path("accuracy").asDouble(Double.NaN),
+                    cv.path("std").path("accuracy").asDouble(Double.NaN), folds));
+        }
+        JsonNode ceiling = report.path("ceiling");
+        if (!ceiling.isMissingNode() && !ceiling.isNull()) {
+            b.append("ceiling (AU oracle on the annotated expressions):");
+            if (!ceiling.path("test").isNull() && !ceiling.path("test").isMissingNode()) {
+                b.append(String.format(Locale.ROOT, " test split macro-F1 %.3f;",
+                        ceiling.path("test").path("macroF1").asDouble()));
+            }
+            JsonNode cv = ceiling.path("crossValidated");
+            if (!cv.isNull() && !cv.isMissingNode()) {
+                b.append(String.format(Locale.ROOT, " %s macro-F1 %.3f +- %.3f", ceiling.path("scheme").asText(),
+                        cv.path("macroF1Mean").asDouble(), cv.path("macroF1Sd").asDouble()));
+            }
+            b.append('\n');
+        }
+        b.append(String.format(Locale.ROOT, "test split:%n%-44s %-22s %-22s %-8s %-8s %8s%n", "model",
+                "accuracy [95% CI]", "macro-F1 [95% CI]", "ECE", "ECE(T)", "p50 ms"));
+        for (JsonNode m : report.path("models")) {
+            JsonNode cal = m.path("calibration");
+            b.append(String.format(Locale.ROOT, "%-44s %-22s %-22s %-8s %-8s %8.1f%s%n", m.path("modelId").asText(),
+                    withCi(m, "accuracy"), withCi(m, "macro_f1"), num(cal.path("eceBefore")),
+                    num(cal.path("eceAfter")), m.path("efficiency").path("latencyP50Ms").asDouble(),
+                    m.path("participants").size() < 2 ? "  (one test participant: CIs over frames only)" : ""));
         }
         JsonNode rec = report.path("recommendation");
         b.append("recommended: ").append(rec.path("modelId").asText("none")).append(" - ")

@@ -15,7 +15,7 @@ public final class Main {
 
     public static int run(String[] argv) {
         if (argv.length == 0) {
-            System.err.println("commands: synth, ingest (prepare_data), train (train_model), evaluate (evaluate_all_models), cross-validate, bench-ingest, bench-synth, bench-train, bench-inference, bench-stream");
+            System.err.println("commands: synth, ingest (prepare_data), train (train_model), evaluate (evaluate_all_models), cross-validate, leaderboard, bench-ingest, bench-synth, bench-recipe, bench-train, bench-inference, bench-stream");
             return 2;
         }
         List<String> rest = Arrays.asList(argv).subList(1, argv.length);
@@ -26,6 +26,8 @@ public final class Main {
                     case "ingest", "prepare_data" -> IngestCommand.HELP;
                     case "bench-ingest" -> BenchIngest.HELP;
                     case "bench-synth" -> BenchSynth.HELP;
+                    case "bench-recipe" -> BenchRecipe.HELP;
+                    case "leaderboard" -> LeaderboardCommand.HELP;
                     case "train", "train_model" -> TrainCommand.HELP;
                     case "bench-train" -> BenchTrain.HELP;
                     case "bench-inference" -> BenchInference.HELP;
@@ -41,13 +43,15 @@ public final class Main {
                 case "ingest", "prepare_data" -> IngestCommand.run(rest);
                 case "bench-ingest" -> BenchIngest.run(rest);
                 case "bench-synth" -> BenchSynth.run(rest);
+                case "bench-recipe" -> BenchRecipe.run(rest);
+                case "leaderboard" -> LeaderboardCommand.run(rest);
                 case "train", "train_model" -> TrainCommand.run(rest);
                 case "bench-train" -> BenchTrain.run(rest);
                 case "bench-inference" -> BenchInference.run(rest);
                 case "bench-stream" -> BenchStream.run(rest);
                 case "cross-validate" -> CrossValidateCommand.run(rest);
                 case "evaluate", "evaluate_all_models" -> EvaluateCommand.run(rest);
-                default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest, train, evaluate, cross-validate, bench-ingest, bench-synth, bench-train, bench-inference, bench-stream)");
+                default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest, train, evaluate, cross-validate, leaderboard, bench-ingest, bench-synth, bench-recipe, bench-train, bench-inference, bench-stream)");
             };
         } catch (UsageException e) {
             System.err.println(e.getMessage());

@@ -19,9 +19,12 @@ final class TrainCommand {
                                    [--resume TRAINING_ID] [--allow-random-init] [--no-augment]
                                    [--backbone resnet50|resnet34-faces|face-expression|vit_b_16]
                                    [--weights FILE_OR_URL] [--weights-sha256 HEX] [--unfreeze-last-block]
+                                   [--participant-baseline | --no-participant-baseline]
             Pretrained backbones: resnet50 and vit_b_16 need ImageNet safetensors (README, 'Pretrained weights');
             resnet34-faces and face-expression are face-api networks fetched by deploy/models/fetch-models.sh.
             face_expression_baseline imports face-api's expression classifier without training (emotion_class).
+            Participant baselines (each person's mean face subtracted from their crops; scoring keeps a running mean
+            per tracked face) are on by default for cnn_simple and vit_scratch, off for the pretrained backbones.
                    ./emotion train --eval-only MODEL_ID [--split val|test]   (scores a registered model)
             Options: --url http://localhost:8082 (training-service), --api-key K (or EMOTION_API_KEY)
             Alias: train_model. Prints the model id when done.""";
@@ -32,7 +35,8 @@ final class TrainCommand {
     /** The options of a training request (train and cross-validate take the same ones, less a few). */
     static final Set<String> REQUEST_OPTIONS = Set.of("study", "model", "task", "epochs", "batch-size",
             "learning-rate", "grad-accum", "seed", "backbone", "weights", "weights-sha256", "url", "api-key");
-    static final Set<String> REQUEST_FLAGS = Set.of("allow-random-init", "no-augment", "unfreeze-last-block");
+    static final Set<String> REQUEST_FLAGS = Set.of("allow-random-init", "no-augment", "unfreeze-last-block",
+            "participant-baseline", "no-participant-baseline");
 
     static int run(List<String> argv) throws Exception {
         Set<String> options = new java.util.HashSet<>(REQUEST_OPTIONS);
@@ -130,6 +134,9 @@ final class TrainCommand {
             body.put("unfreezeLastBlock", true); // vit_pretrained: fine-tune the backbone's last block too
         }
         body.put("augment", !a.flag("no-augment"));
+        if (a.flag("participant-baseline") || a.flag("no-participant-baseline")) {
+            body.put("participantBaseline", a.flag("participant-baseline"));
+        }
         return body;
     }
 
@@ -137,8 +144,9 @@ final class TrainCommand {
         if (p.path("trainLoss").isMissingNode() || p.path("trainLoss").isNull()) {
             return p.path("message").asText("");
         }
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "loss %.3f val %.3f",
-                p.path("trainLoss").asDouble(), p.path("valLoss").asDouble()));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "loss %.3f val %.3f (gap %+.3f)",
+                p.path("trainLoss").asDouble(), p.path("valLoss").asDouble(),
+                p.path("valLoss").asDouble() - p.path("trainLoss").asDouble()));
         p.path("valMetrics").fields().forEachRemaining(e -> {
             if (!e.getKey().equals("score")) {
                 sb.append(String.format(Locale.ROOT, " %s %.3f", e.getKey(), e.getValue().asDouble()));

@@ -77,8 +77,8 @@ class EvaluationServiceTest {
         // Wait until the held-out faces are stored, then announce: evaluation starts on the event.
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/api/v1/heldout/" + STUDY).then()
                 .statusCode(200).body("ingestCompleted", equalTo(true))
-                .body("testFaces", equalTo((int) published.labelled(Split.TEST)))
-                .body("validationFaces", equalTo((int) published.labelled(Split.VAL))));
+                .body("testFaces", equalTo((int) published.stored(Split.TEST)))
+                .body("validationFaces", equalTo((int) published.stored(Split.VAL))));
         announce(Architecture.CNN_SIMPLE);
         announce(Architecture.VIT_SCRATCH);
 

@@ -15,6 +15,7 @@ import dev.emotion.core.contract.InferenceFrame;
 import dev.emotion.core.contract.InferencePrediction;
 import dev.emotion.core.contract.Task;
 import dev.emotion.core.contract.Topic;
+import dev.emotion.core.inference.FaceTracks;
 import dev.emotion.core.synth.SyntheticStudy;
 import dev.emotion.testkit.ArtifactServer;
 import dev.emotion.testkit.KafkaProbe;
@@ -75,7 +76,7 @@ class InferenceServiceTest {
     @BeforeAll
     static void models() throws IOException {
         registry = new ArtifactServer();
-        registry.serve(A, Architecture.CNN_SIMPLE, Task.EMOTION_CLASS, STUDY, 1);
+        registry.serve(A, Architecture.CNN_SIMPLE, Task.EMOTION_CLASS, STUDY, 1, true); // participant baselines
         registry.serve(B, Architecture.CNN_SIMPLE, Task.EMOTION_CLASS, STUDY, 2);
         video = SyntheticStudy.generate(new SyntheticStudy.Spec("v", 1, 4, 320, 240, 30, 5),
                 Path.of("target/test-data/video-" + UUID.randomUUID()), n -> { }).get(0).video();
@@ -161,12 +162,22 @@ class InferenceServiceTest {
         assertTrue(lines.size() >= 18 && lines.size() <= 22, "about 5 fps x 4 s: " + lines.size());
         assertTrue(firstMs < totalMs, "the first frame arrives before the last");
         int withFace = 0;
+        int warm = 0;
         for (String l : lines) {
             var node = Contracts.mapper().readTree(l);
             assertTrue(!node.has("error"), l);
             withFace += node.path("faces").size() > 0 ? 1 : 0;
+            for (var face : node.path("faces")) {
+                var baseline = face.path("baseline");
+                assertTrue(baseline.isObject(), "model A uses participant baselines; every face says how: " + l);
+                assertEquals(baseline.path("frames").asLong() >= FaceTracks.WARM_FRAMES,
+                        baseline.path("warm").asBoolean(), l);
+                warm += baseline.path("warm").asBoolean() ? 1 : 0;
+            }
         }
         assertTrue(withFace >= lines.size() - 3, "the rendered face is found in nearly every frame: " + withFace);
+        assertTrue(warm >= 1 && warm <= lines.size() - FaceTracks.WARM_FRAMES + 1,
+                "the face's own baseline is used after the warm-up: " + warm + " of " + lines.size());
     }
 
     @Test

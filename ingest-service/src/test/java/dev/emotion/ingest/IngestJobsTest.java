@@ -88,10 +88,13 @@ class IngestJobsTest {
             assertTrue(batches.get(i).key().length() > 0);
         }
         long faces = batches.stream().mapToLong(b -> b.frames().size()).sum();
-        long labelled = batches.stream().flatMap(b -> b.frames().stream()).filter(f -> f.labels() != null).count();
+        long labelled = batches.stream().flatMap(b -> b.frames().stream()).filter(f -> f.dominant() != null).count();
+        long annotated = batches.stream().flatMap(b -> b.frames().stream()).filter(f -> f.labels() != null).count();
         assertEquals(p.faces(), faces);
         assertEquals(p.labelled(), labelled);
         assertEquals(labelled, manifest.labelCounts().values().stream().mapToLong(Long::longValue).sum());
+        assertEquals(annotated - labelled, manifest.excluded().values().stream().mapToLong(Long::longValue).sum(),
+                "annotated frames without a dominant label are counted as excluded, with the reason");
 
         given().get("/api/v1/ingest/jobs/" + jobId + "/events").then().statusCode(200)
                 .body(containsString("\"state\":\"completed\""));

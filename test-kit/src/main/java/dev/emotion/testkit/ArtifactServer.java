@@ -43,7 +43,16 @@ public final class ArtifactServer implements AutoCloseable {
 
     /** Builds and serves a model; {@code seed} makes different models of one architecture differ. */
     public String serve(String modelId, Architecture a, Task t, String studyId, long seed) {
-        byte[] zip = artifact(modelId, a, t, studyId, seed);
+        return serve(modelId, a, t, studyId, seed, false);
+    }
+
+    /**
+     * As above; {@code participantBaseline}: the model says it was trained on participant baselines and carries a
+     * cold-start baseline image (mid-grey), as training-service writes such a model.
+     */
+    public String serve(String modelId, Architecture a, Task t, String studyId, long seed,
+                        boolean participantBaseline) {
+        byte[] zip = artifact(modelId, a, t, studyId, seed, participantBaseline);
         server.createContext("/api/v1/models/" + modelId + "/artifact", x -> {
             x.getResponseHeaders().add("Content-Type", "application/zip");
             x.sendResponseHeaders(200, zip.length);
@@ -65,7 +74,8 @@ public final class ArtifactServer implements AutoCloseable {
                 Map.of("epochs", 1), url(modelId), Map.of("macro_f1", 0.2), params, params, Instant.now())));
     }
 
-    static byte[] artifact(String modelId, Architecture a, Task t, String studyId, long seed) {
+    static byte[] artifact(String modelId, Architecture a, Task t, String studyId, long seed,
+                           boolean participantBaseline) {
         ByteArrayOutputStream params = new ByteArrayOutputStream();
         try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
             Engine.getEngine("PyTorch").setRandomSeed((int) seed);
@@ -73,17 +83,34 @@ public final class ArtifactServer implements AutoCloseable {
             net.initialize(m, 1);
             net.saveParameters(new DataOutputStream(params));
             Map<String, Object> d = TrainedModel.description(modelId, ModelSpec.of(a), t);
-            d.put("config", Map.of("studyId", studyId));
+            d.put("config", Map.of("studyId", studyId, "participantBaseline", participantBaseline));
             ByteArrayOutputStream zip = new ByteArrayOutputStream();
             try (ZipOutputStream z = new ZipOutputStream(zip)) {
                 z.putNextEntry(new ZipEntry("model.params"));
                 z.write(params.toByteArray());
                 z.putNextEntry(new ZipEntry("model.json"));
                 z.write(Contracts.mapper().writeValueAsBytes(d));
+                if (participantBaseline) {
+                    z.putNextEntry(new ZipEntry(dev.emotion.core.training.Trainer.BASELINE_FILE));
+                    z.write(greyPng());
+                }
             }
             return zip.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] greyPng() {
+        try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope();
+             org.bytedeco.opencv.opencv_core.Mat grey = new org.bytedeco.opencv.opencv_core.Mat(64, 64,
+                     org.bytedeco.opencv.global.opencv_core.CV_8UC3,
+                     new org.bytedeco.opencv.opencv_core.Scalar(128, 128, 128, 0));
+             org.bytedeco.javacpp.BytePointer buf = new org.bytedeco.javacpp.BytePointer()) {
+            org.bytedeco.opencv.global.opencv_imgcodecs.imencode(".png", grey, buf);
+            byte[] out = new byte[(int) buf.limit()];
+            buf.get(out);
+            return out;
         }
     }
 

@@ -23,11 +23,13 @@ import java.util.TreeMap;
 
 /**
  * A generated study ingested in-process and published through the real broker as the ingest service would: face
- * batches (each sent twice, a redelivery), then the completed manifest. Counts the labelled faces per split.
+ * batches (each sent twice, a redelivery), then the completed manifest. Counts per split the annotated faces (what a
+ * store holds) and the labelled ones (with a dominant label: what the dominant-emotion task uses).
  */
 public final class PublishedStudy {
 
     private final Map<Split, Long> labelled = new EnumMap<>(Split.class);
+    private final Map<Split, Long> stored = new EnumMap<>(Split.class);
     private final Map<Split, java.util.Set<String>> classes = new EnumMap<>(Split.class);
 
     private PublishedStudy() {
@@ -55,6 +57,8 @@ public final class PublishedStudy {
                         }, x -> { });
                 counts.add(o.counts());
                 out.labelled.merge(o.counts().split(), o.counts().labelled(), Long::sum);
+                out.stored.merge(o.counts().split(), o.counts().labelled()
+                        + o.excluded().values().stream().mapToLong(Long::longValue).sum(), Long::sum);
                 o.labelCounts().forEach((k, v) -> labels.merge(k, v, Long::sum));
                 o.labelCounts().forEach((k, v) -> {
                     if (v > 0) {
@@ -75,7 +79,13 @@ public final class PublishedStudy {
         return classes.getOrDefault(Split.VAL, java.util.Set.of()).size();
     }
 
+    /** Faces with a dominant label (the dominant-emotion task's samples). */
     public long labelled(Split split) {
         return labelled.getOrDefault(split, 0L);
+    }
+
+    /** Annotated faces: labelled ones plus those the label policy left ambiguous (what a store holds). */
+    public long stored(Split split) {
+        return stored.getOrDefault(split, 0L);
     }
 }

@@ -51,7 +51,7 @@ class TrainingBeatsChanceTest {
     void validationBalancedAccuracyBeatsChance() {
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> given().get("/api/v1/datasets/" + STUDY).then()
                 .statusCode(200).body("trainable", equalTo(true)).body("storedSamples.val", equalTo(
-                        (int) published.labelled(dev.emotion.core.contract.Split.VAL))));
+                        (int) published.stored(dev.emotion.core.contract.Split.VAL))));
         String id = given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
                 .body(Map.of("studyId", STUDY, "model", "cnn_simple", "task", "emotion_class", "epochs", 8))
                 .post("/api/v1/trainings").then().statusCode(202).extract().path("trainingId");

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -58,7 +59,7 @@ class TrainingServiceTest {
     void trainsACnnOnTheStoredStudyAndRegistersTheModel() throws IOException {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/datasets/" + STUDY).then()
                 .statusCode(200).body("trainable", equalTo(true)).body("storedSamples.train", equalTo(
-                        (int) labelled(Split.TRAIN))));
+                        (int) published.stored(Split.TRAIN))));
         String id = given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
                 .body(Map.of("studyId", STUDY, "model", "cnn_simple", "task", "emotion_class", "epochs", 2,
                         "batchSize", 16))
@@ -128,10 +129,28 @@ class TrainingServiceTest {
         assertTrue(cv.std().get("macro_f1") >= 0);
         assertTrue(java.nio.file.Files.isRegularFile(Path.of("target/test-experiments/cnn_simple/cross_validation",
                 id, "folds.png")));
+        assertEquals(1.0, cv.folds().get(0).metrics().get("epochs_trained"), "one epoch asked, one trained");
+
         given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
-                .body(Map.of("studyId", STUDY, "model", "face_expression_baseline", "task", "emotion_class"))
+                .body(Map.of("studyId", STUDY, "model", "cnn_simple", "task", "emotion_class", "folds", 9))
                 .post("/api/v1/cross-validations").then().statusCode(400)
-                .body("detail", containsString("nothing to cross-validate"));
+                .body("detail", containsString("folds must be 3..5"));
+        // Grouped K-fold, on the zero-training baseline (each fold only scores the held-out group).
+        String grouped = given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
+                .body(Map.of("studyId", STUDY, "model", "face_expression_baseline", "task", "emotion_class",
+                        "folds", 3))
+                .post("/api/v1/cross-validations").then().statusCode(202).body("foldsTotal", equalTo(3))
+                .extract().path("crossValidationId");
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> given().get("/api/v1/cross-validations/"
+                + grouped).then().statusCode(200).body("state", equalTo("completed")));
+        CrossValidation g = Contracts.parse(KAFKA.await(Topic.TRAINING_CROSSVAL.topicName(),
+                r -> r.value().contains(grouped), Duration.ofSeconds(30)).value(), CrossValidation.class);
+        assertEquals("participant-grouped-3-fold", g.scheme());
+        List<String> tested = new java.util.ArrayList<>();
+        g.folds().forEach(f -> tested.addAll(List.of(f.participantId().split("\\+"))));
+        assertEquals(5, tested.size(), "every participant tested once: " + tested);
+        assertEquals(heldOut, new HashSet<>(tested));
+        g.folds().forEach(f -> assertEquals(0.0, f.metrics().get("epochs_trained"), "the baseline is not trained"));
     }
 
     @Test

@@ -5,13 +5,27 @@ import java.util.Map;
 
 /**
  * Scores of one frame on {@link Topic#INFERENCE_PREDICTIONS}: per face, emotion probabilities, the dominant
- * label and, when the model has that task, attention. A frame that could not be scored carries {@code error}.
+ * label and, when the model has that task, attention; for a model trained on participant baselines, whether the
+ * face's own baseline was warm. A frame that could not be scored carries {@code error}.
  */
 public record InferencePrediction(Integer version, String streamId, Long sequence, Long timestampMs, String modelId,
                                   List<FacePrediction> faces, Double latencyMs, String error) implements Contract {
 
     public record FacePrediction(Integer faceId, Box box, Map<String, Double> probabilities, String dominant,
-                                 Double attention) {
+                                 Double attention, Baseline baseline) {
+
+        /** Without baseline information (a model that does not use baselines). */
+        public FacePrediction(Integer faceId, Box box, Map<String, Double> probabilities, String dominant,
+                              Double attention) {
+            this(faceId, box, probabilities, dominant, attention, null);
+        }
+    }
+
+    /**
+     * The face's baseline: {@code warm} once its own running mean (over {@code frames} crops) is used, before that
+     * the model's cold-start baseline.
+     */
+    public record Baseline(Boolean warm, Long frames) {
     }
 
     @Override

@@ -210,7 +210,9 @@ final class HtmlReport {
             return "-";
         }
         Bootstrap.Interval ci = m.confidenceIntervals().get(metric);
-        return num(v) + (ci == null ? "" : " <small>" + ci(ci) + "</small>");
+        // With one test participant the participant level of the bootstrap is degenerate: the CI is over frames.
+        String level = m.participants().size() < 2 ? " (frames only: one test participant)" : "";
+        return num(v) + (ci == null ? "" : " <small>" + ci(ci) + level + "</small>");
     }
 
     private static String ci(Bootstrap.Interval ci) {

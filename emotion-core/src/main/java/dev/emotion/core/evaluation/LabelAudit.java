@@ -28,7 +28,8 @@ public final class LabelAudit {
     }
 
     public record Result(int participants, long frames, long excluded, List<Balance> perParticipant,
-                         double cramersV, List<String> expressions, AuOracle.CrossValidated oracle) {
+                         double cramersV, List<String> expressions, AuOracle.CrossValidated oracle,
+                         @com.fasterxml.jackson.annotation.JsonIgnore List<AuOracle.Example> examples) {
     }
 
     private LabelAudit() {
@@ -97,7 +98,18 @@ public final class LabelAudit {
         }
         AuOracle.CrossValidated oracle = folds > 0 && !examples.isEmpty() && sampled.size() >= 2
                 ? AuOracle.crossValidate(examples, labels, folds, seed) : null;
-        return new Result(sampled.size(), frames, excluded, balance, cramersV(table), names, oracle);
+        return new Result(sampled.size(), frames, excluded, balance, cramersV(table), names, oracle,
+                List.copyOf(examples));
+    }
+
+    /**
+     * The AU oracle cross-validated over given participant groups (e.g. the folds the models were cross-validated
+     * on), from the annotation files sampled at {@code fps}.
+     */
+    public static AuOracle.CrossValidated oracle(Map<String, LabelTrack> tracks, double fps, LabelPolicy policy,
+                                                 List<List<String>> groups) {
+        Result r = of(tracks, fps, policy, 0, 0);
+        return AuOracle.crossValidate(r.examples(), Emotion.DOMINANT_LABELS, groups);
     }
 
     /**

@@ -192,11 +192,17 @@ public final class ModelEvaluator {
         return samples.stream().map(Sample::participantId).distinct().sorted().toList().toString();
     }
 
+    /** Each participant's mean face over every frame given (not only those drawn), when the model uses them. */
+    private static java.util.Map<String, dev.emotion.core.training.MeanCrop> baselines(TrainedModel model,
+                                                                                      List<Sample> samples) {
+        return model.participantBaseline() ? dev.emotion.core.training.MeanCrop.perVideo(samples) : null;
+    }
+
     private TrainedModel.Scores score(TrainedModel model, List<Sample> samples) {
         int n = samples.size();
         float[] values = null;
         int outputs = 0;
-        try (BatchLoader loader = new BatchLoader(samples, model.spec(), false, 0)) {
+        try (BatchLoader loader = new BatchLoader(samples, model.spec(), false, 0, model.participantBaseline())) {
             Iterator<BatchLoader.Batch> it = loader.batches(0, 32, false);
             while (it.hasNext()) {
                 BatchLoader.Batch b = it.next();
@@ -264,7 +270,7 @@ public final class ModelEvaluator {
             throws IOException {
         List<Sample> chosen = chooseForMaps(samples);
         float[] batch;
-        try (BatchLoader loader = new BatchLoader(chosen, model.spec(), false, 0)) {
+        try (BatchLoader loader = new BatchLoader(chosen, model.spec(), false, 0, baselines(model, samples))) {
             batch = loader.batches(0, chosen.size(), false).next().images();
         }
         TrainedModel.Scores s = model.score(batch, chosen.size(), false);
@@ -315,7 +321,7 @@ public final class ModelEvaluator {
                                       Map<String, String> charts) throws IOException {
         List<Sample> chosen = chooseForMaps(samples);
         float[] batch;
-        try (BatchLoader loader = new BatchLoader(chosen, model.spec(), false, 0)) {
+        try (BatchLoader loader = new BatchLoader(chosen, model.spec(), false, 0, baselines(model, samples))) {
             batch = loader.batches(0, chosen.size(), false).next().images();
         }
         TrainedModel.Scores s = model.score(batch, chosen.size(), true);

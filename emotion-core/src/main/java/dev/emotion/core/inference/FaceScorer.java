@@ -2,12 +2,14 @@ package dev.emotion.core.inference;
 
 import dev.emotion.core.contract.Box;
 import dev.emotion.core.contract.Emotion;
+import dev.emotion.core.contract.InferencePrediction;
 import dev.emotion.core.contract.InferencePrediction.FacePrediction;
 import dev.emotion.core.contract.Task;
 import dev.emotion.core.faces.Detection;
 import dev.emotion.core.faces.FaceCropper;
 import dev.emotion.core.faces.FaceDetector;
 import dev.emotion.core.models.TrainedModel;
+import dev.emotion.core.training.MeanCrop;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,13 +96,35 @@ public final class FaceScorer implements AutoCloseable {
     /** As above; {@code expectation} (from the batcher, may be null) is closed once every crop is submitted. */
     public Scored score(ModelSlot.Lease lease, Mat bgr, List<Detection> faces, int[] faceIds,
                         DynamicBatcher.Expectation expectation) {
+        return score(lease, bgr, faces, faceIds, expectation, null);
+    }
+
+    /**
+     * As above, with the stream's face tracks ({@code faceIds} from them): a model trained on participant baselines
+     * gets each crop minus its face's running mean once warm, minus its cold-start baseline before.
+     */
+    public Scored score(ModelSlot.Lease lease, Mat bgr, List<Detection> faces, int[] faceIds,
+                        DynamicBatcher.Expectation expectation, FaceTracks tracks) {
         TrainedModel model = lease.model();
         List<CompletableFuture<DynamicBatcher.Result>> pending = new ArrayList<>();
+        List<InferencePrediction.Baseline> states = new ArrayList<>();
         int s = model.inputSize();
-        for (Detection d : faces) {
+        for (int i = 0; i < faces.size(); i++) {
             float[] input = new float[3 * s * s];
-            try (PointerScope scope = new PointerScope(); Mat crop = cropper.cropMat(bgr, d)) {
-                model.prepare(crop, input, 0);
+            try (PointerScope scope = new PointerScope(); Mat crop = cropper.cropMat(bgr, faces.get(i))) {
+                if (!model.participantBaseline()) {
+                    model.prepare(crop, input, 0);
+                    states.add(null);
+                } else {
+                    MeanCrop own = tracks == null || faceIds == null ? null : tracks.observe(faceIds[i], crop);
+                    boolean warm = FaceTracks.warm(own);
+                    if (warm) {
+                        model.prepare(crop, own, input, 0);
+                    } else {
+                        model.prepare(crop, input, 0);
+                    }
+                    states.add(new InferencePrediction.Baseline(warm, own == null ? 0L : own.count()));
+                }
             }
             pending.add(batcher.submit(lease, input));
         }
@@ -119,7 +143,10 @@ public final class FaceScorer implements AutoCloseable {
                 throw new IllegalStateException("scoring failed: " + e.getCause().getMessage(), e.getCause());
             }
             Detection d = faces.get(i);
-            out.add(prediction(model.task(), faceIds == null ? i : faceIds[i], box(d, bgr), r.probabilities()));
+            FacePrediction p = prediction(model.task(), faceIds == null ? i : faceIds[i], box(d, bgr),
+                    r.probabilities());
+            out.add(states.get(i) == null ? p : new FacePrediction(p.faceId(), p.box(), p.probabilities(),
+                    p.dominant(), p.attention(), states.get(i)));
         }
         return new Scored(out, model.modelId());
     }

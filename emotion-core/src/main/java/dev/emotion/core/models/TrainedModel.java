@@ -61,6 +61,8 @@ public final class TrainedModel implements AutoCloseable {
     private final EmotionNet net;
     private final ParameterStore store;
     private final long sizeBytes;
+    private final boolean participantBaseline;
+    private final dev.emotion.core.training.MeanCrop globalBaseline;
 
     private TrainedModel(Path dir) throws IOException {
         Path json = dir.resolve("model.json");
@@ -92,6 +94,11 @@ public final class TrainedModel implements AutoCloseable {
         std = spec.std();
         labels = EmotionNet.labels(task);
         sizeBytes = Files.size(params);
+        participantBaseline = description.path("participantBaseline").asBoolean(false)
+                || description.path("config").path("participantBaseline").asBoolean(false);
+        Path baselinePng = dir.resolve(Trainer.BASELINE_FILE);
+        globalBaseline = participantBaseline && Files.isRegularFile(baselinePng)
+                ? dev.emotion.core.training.MeanCrop.read(baselinePng) : null;
         manager = Engine.getEngine("PyTorch").newBaseManager();
         try {
             net = EmotionNet.build(spec, task);
@@ -232,9 +239,33 @@ public final class TrainedModel implements AutoCloseable {
         }
     }
 
-    /** Normalised input for one BGR face crop, written at image slot {@code slot} of {@code batch}. */
+    /**
+     * Normalised input for one BGR face crop, written at image slot {@code slot} of {@code batch}. A model trained
+     * with participant baselines gets the crop minus the training faces' mean (a face with no history).
+     */
     public void prepare(Mat bgrCrop, float[] batch, int slot) {
-        BatchLoader.toChw(bgrCrop, inputSize, mean, std, 1, 0, batch, slot * 3 * inputSize * inputSize);
+        prepare(bgrCrop, globalBaseline, batch, slot);
+    }
+
+    /** As above, minus {@code baseline} (the face's own running mean) when the model uses baselines. */
+    public void prepare(Mat bgrCrop, dev.emotion.core.training.MeanCrop baseline, float[] batch, int slot) {
+        int offset = slot * 3 * inputSize * inputSize;
+        BatchLoader.toChw(bgrCrop, inputSize, mean, std, 1, 0, batch, offset);
+        if (!participantBaseline || baseline == null) {
+            return;
+        }
+        float[] theirs = new float[3 * inputSize * inputSize];
+        try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+            BatchLoader.toChw(baseline.mat(bgrCrop.cols(), bgrCrop.rows()), inputSize, mean, std, 1, 0, theirs, 0);
+        }
+        for (int i = 0; i < theirs.length; i++) {
+            batch[offset + i] -= theirs[i];
+        }
+    }
+
+    /** Whether inputs are faces minus their person's mean face (the model was trained so). */
+    public boolean participantBaseline() {
+        return participantBaseline;
     }
 
     /** Per-sample probabilities: softmax over classes, sigmoid per label or for the attention score. */

@@ -30,7 +30,7 @@ import org.bytedeco.opencv.opencv_core.Size;
 /**
  * Turns samples into normalised CHW float batches off the training thread (two batches prefetched): JPEG decode,
  * training-time augmentation (horizontal flip, rotation up to 10 degrees, scale 0.9-1.1, brightness and contrast
- * +-15 %), resize to the model's input size, RGB, (x - mean) / std. Deterministic: the epoch's order and every
+ * +-15 %, per-channel colour gains +-12 %, grayscale with probability 0.2), resize to the model's input size, RGB, (x - mean) / std. Deterministic: the epoch's order and every
  * augmentation come from the seed, the epoch and the sample's position.
  */
 public final class BatchLoader implements AutoCloseable {
@@ -46,6 +46,8 @@ public final class BatchLoader implements AutoCloseable {
     private final ModelSpec spec;
     private final boolean augment;
     private final long seed;
+    /** Per participant and video, the mean crop, or null without baseline normalisation. */
+    private final java.util.Map<String, MeanCrop> baselines;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "batch-loader");
         t.setDaemon(true);
@@ -53,10 +55,32 @@ public final class BatchLoader implements AutoCloseable {
     });
 
     public BatchLoader(List<Sample> samples, ModelSpec spec, boolean augment, long seed) {
+        this(samples, spec, augment, seed, false);
+    }
+
+    /**
+     * @param participantBaseline subtract from every crop the mean crop of its participant's video (computed from
+     *                            those frames, labels unused), after the same augmentation: what is left is how the
+     *                            face differs from that person's average face, not who the person is
+     */
+    public BatchLoader(List<Sample> samples, ModelSpec spec, boolean augment, long seed,
+                       boolean participantBaseline) {
+        this(samples, spec, augment, seed, participantBaseline ? MeanCrop.perVideo(samples) : null);
+    }
+
+    /** With baselines computed elsewhere (e.g. over all of a person's frames when loading only a few); null: none. */
+    public BatchLoader(List<Sample> samples, ModelSpec spec, boolean augment, long seed,
+                       java.util.Map<String, MeanCrop> baselines) {
         this.samples = samples;
         this.spec = spec;
         this.augment = augment;
         this.seed = seed;
+        this.baselines = baselines;
+    }
+
+    /** The key of a sample's baseline: its participant and video. */
+    public static String baselineKey(Sample s) {
+        return s.participantId() + "/" + s.videoId();
     }
 
     /** The order of one epoch: shuffled from (seed, epoch), or as stored. */
@@ -132,23 +156,57 @@ public final class BatchLoader implements AutoCloseable {
             }
             float gain = 1;
             float bias = 0;
+            float[] channel = {1, 1, 1};
+            boolean gray = false;
+            boolean flipped = false;
+            Mat warp = null;
             if (augment) {
                 if (r.nextBoolean()) {
-                    Mat flipped = new Mat();
-                    flip(img, flipped, 1);
-                    img = flipped;
+                    Mat f = new Mat();
+                    flip(img, f, 1);
+                    img = f;
+                    flipped = true;
                 }
                 double angle = (r.nextDouble() * 2 - 1) * 10;
                 double scale = 0.9 + r.nextDouble() * 0.2;
                 Mat m = getRotationMatrix2D(new Point2f(img.cols() / 2f, img.rows() / 2f), angle, scale);
+                warp = m;
                 Mat warped = new Mat();
                 warpAffine(img, warped, m, new Size(img.cols(), img.rows()), INTER_LINEAR, BORDER_REFLECT,
                         new Scalar());
                 img = warped;
                 gain = (float) (1 + (r.nextDouble() * 2 - 1) * 0.15);
                 bias = (float) ((r.nextDouble() * 2 - 1) * 0.15 * 255);
+                // Colour jitter and random grayscale: skin tone and lighting colour say who, not what.
+                for (int c = 0; c < 3; c++) {
+                    channel[c] = (float) (1 + (r.nextDouble() * 2 - 1) * COLOUR_JITTER);
+                }
+                gray = r.nextDouble() < GRAYSCALE_PROBABILITY;
             }
-            toChw(img, s, spec.mean(), spec.std(), gain, bias, out, offset);
+            MeanCrop base = baselines == null ? null : baselines.get(baselineKey(sample));
+            if (base == null) {
+                toChw(img, s, spec.mean(), spec.std(), gain, bias, channel, gray, out, offset);
+                return;
+            }
+            Mat mean = base.mat(img.cols(), img.rows());
+            if (flipped) {
+                Mat f = new Mat();
+                flip(mean, f, 1);
+                mean = f;
+            }
+            if (warp != null) {
+                Mat w = new Mat();
+                warpAffine(mean, w, warp, new Size(mean.cols(), mean.rows()), INTER_LINEAR, BORDER_REFLECT,
+                        new Scalar());
+                mean = w;
+            }
+            float[] own = new float[3 * s * s];
+            toChw(img, s, spec.mean(), spec.std(), gain, bias, channel, gray, own, 0);
+            float[] theirs = new float[3 * s * s];
+            toChw(mean, s, spec.mean(), spec.std(), gain, bias, channel, gray, theirs, 0);
+            for (int i = 0; i < own.length; i++) {
+                out[offset + i] = own[i] - theirs[i];
+            }
         }
     }
 
@@ -158,15 +216,35 @@ public final class BatchLoader implements AutoCloseable {
      */
     public static void toChw(Mat img, int s, float[] mean, float[] std, float gain, float bias, float[] out,
                              int offset) {
+        toChw(img, s, mean, std, gain, bias, new float[] {1, 1, 1}, false, out, offset);
+    }
+
+    /** Per-channel gains (RGB) of the colour jitter. */
+    static final double COLOUR_JITTER = 0.12;
+    static final double GRAYSCALE_PROBABILITY = 0.2;
+
+    /** As above, with per-channel gains (RGB) and, when {@code gray}, the luma in all three channels. */
+    static void toChw(Mat img, int s, float[] mean, float[] std, float gain, float bias, float[] channel,
+                      boolean gray, float[] out, int offset) {
         try (PointerScope scope = new PointerScope()) {
             Mat small = new Mat();
             resize(img, small, new Size(s, s), 0, 0, img.cols() > s ? INTER_AREA : INTER_LINEAR);
             byte[] px = new byte[s * s * 3];
             small.data().get(px);
             int plane = s * s;
+            float[] rgb = new float[3];
             for (int p = 0; p < plane; p++) {
                 for (int c = 0; c < 3; c++) {
-                    float v = ((px[p * 3 + (2 - c)] & 0xFF) - 127.5f) * gain + 127.5f + bias; // BGR -> RGB
+                    rgb[c] = (px[p * 3 + (2 - c)] & 0xFF) * channel[c]; // BGR -> RGB
+                }
+                if (gray) {
+                    float y = 0.299f * rgb[0] + 0.587f * rgb[1] + 0.114f * rgb[2];
+                    rgb[0] = y;
+                    rgb[1] = y;
+                    rgb[2] = y;
+                }
+                for (int c = 0; c < 3; c++) {
+                    float v = (rgb[c] - 127.5f) * gain + 127.5f + bias;
                     v = Math.max(0, Math.min(255, v)) / 255f;
                     out[offset + c * plane + p] = (v - mean[c]) / std[c];
                 }

@@ -10,7 +10,10 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Training curves as PNG: losses per epoch, and the validation metrics per epoch. */
+/**
+ * Training curves as PNG: losses per epoch with the generalisation gap (validation minus train loss: how much worse
+ * the model does on people it never trained on), and the validation metrics per epoch.
+ */
 public final class CurvesChart {
 
     private CurvesChart() {
@@ -23,15 +26,18 @@ public final class CurvesChart {
         List<Double> epochs = new ArrayList<>();
         List<Double> train = new ArrayList<>();
         List<Double> val = new ArrayList<>();
+        List<Double> gap = new ArrayList<>();
         for (Trainer.EpochReport r : history) {
             epochs.add((double) r.epoch());
             train.add(r.trainLoss());
             val.add(r.valLoss());
+            gap.add(r.valLoss() - r.trainLoss());
         }
         XYChart loss = new XYChartBuilder().width(800).height(450).title(title + ": loss").xAxisTitle("epoch")
                 .yAxisTitle("loss").build();
         loss.addSeries("train", epochs, train).setMarker(SeriesMarkers.CIRCLE);
         loss.addSeries("validation", epochs, val).setMarker(SeriesMarkers.DIAMOND);
+        loss.addSeries("gap (validation - train)", epochs, gap).setMarker(SeriesMarkers.SQUARE);
         XYChart metrics = new XYChartBuilder().width(800).height(450).title(title + ": validation metrics")
                 .xAxisTitle("epoch").yAxisTitle("value").build();
         for (String metric : history.get(0).valMetrics().keySet()) {

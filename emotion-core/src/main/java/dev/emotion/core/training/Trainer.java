@@ -35,8 +35,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The training loop: AdamW, linear warm-up then cosine annealing with warm restarts, gradient clipping by global
- * norm, gradient accumulation, class weights, early stopping on the validation score, best and last checkpoints,
+ * The training loop: AdamW, linear warm-up (at most 5 % of the updates) then cosine annealing with warm restarts,
+ * gradient clipping by global norm, gradient accumulation, class weights, early stopping and checkpoint choice on
+ * the validation loss, best and last checkpoints,
  * and resume that continues exactly (parameters, optimizer moments, schedule position, per-epoch seeds). Frozen
  * backbones run once per sample: their features are cached (no augmentation on that path) and later epochs train
  * only the head. CPU training is fp32 (DJL fp16 training NaNs, bf16 aborts the JVM on CPU).
@@ -48,19 +49,42 @@ public final class Trainer {
                          float learningRate, float weightDecay, float warmupEpochs, int restartEpochs,
                          float clipNorm, int patience, long seed, boolean augment, boolean classWeights,
                          boolean allowRandomInit, Backbone backbone, String weights, String weightsSha256,
-                         boolean unfreezeLastBlock) {
+                         boolean unfreezeLastBlock, boolean participantBaseline) {
+
+        /** Without participant baseline normalisation. */
+        public Config(Architecture architecture, Task task, int epochs, int batchSize, int gradAccum,
+                      float learningRate, float weightDecay, float warmupEpochs, int restartEpochs, float clipNorm,
+                      int patience, long seed, boolean augment, boolean classWeights, boolean allowRandomInit,
+                      Backbone backbone, String weights, String weightsSha256, boolean unfreezeLastBlock) {
+            this(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay, warmupEpochs,
+                    restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit, backbone, weights,
+                    weightsSha256, unfreezeLastBlock, false);
+        }
+
+        /**
+         * Subtract each participant's mean face (per video, from their frames, labels unused) from every input, in
+         * training, evaluation and scoring: the network sees how a face differs from that person's average face.
+         */
+        public Config withParticipantBaseline(boolean on) {
+            return new Config(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay,
+                    warmupEpochs, restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit,
+                    backbone, weights, weightsSha256, unfreezeLastBlock, on);
+        }
 
         /** vit_pretrained: also train the backbone's last block (no feature cache then: the block runs each step). */
         public Config withUnfreezeLastBlock(boolean unfreeze) {
             return new Config(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay,
                     warmupEpochs, restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit,
-                    backbone, weights, weightsSha256, unfreeze);
+                    backbone, weights, weightsSha256, unfreeze, participantBaseline);
         }
 
         public static Config defaults(Architecture a, Task t) {
             ModelSpec s = ModelSpec.of(a);
+            // Baselines for the architectures trained from scratch (measured: docs/training.md); frozen
+            // pretrained features keep the faces as they are.
             return new Config(a, t, 10, s.cpuBatch(), 1, s.learningRate(), 0.05f, 1, 5, 1.0f, 4, 42, true, true,
-                    false, s.backbone(), null, null, false);
+                    false, s.backbone(), null, null, false,
+                    a == Architecture.CNN_SIMPLE || a == Architecture.VIT_SCRATCH);
         }
 
         public ModelSpec spec() {
@@ -71,31 +95,31 @@ public final class Trainer {
         public Config withBackbone(Backbone b, String weightsLocation, String sha256) {
             return new Config(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay,
                     warmupEpochs, restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit, b,
-                    weightsLocation, sha256, unfreezeLastBlock);
+                    weightsLocation, sha256, unfreezeLastBlock, participantBaseline);
         }
 
         public Config withEpochs(int e) {
             return new Config(architecture, task, e, batchSize, gradAccum, learningRate, weightDecay, warmupEpochs,
                     restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit, backbone,
-                    weights, weightsSha256, unfreezeLastBlock);
+                    weights, weightsSha256, unfreezeLastBlock, participantBaseline);
         }
 
         public Config withBatch(int batch, int accum) {
             return new Config(architecture, task, epochs, batch, accum, learningRate, weightDecay, warmupEpochs,
                     restartEpochs, clipNorm, patience, seed, augment, classWeights, allowRandomInit, backbone,
-                    weights, weightsSha256, unfreezeLastBlock);
+                    weights, weightsSha256, unfreezeLastBlock, participantBaseline);
         }
 
         public Config withAugment(boolean a) {
             return new Config(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay,
                     warmupEpochs, restartEpochs, clipNorm, patience, seed, a, classWeights, allowRandomInit, backbone,
-                    weights, weightsSha256, unfreezeLastBlock);
+                    weights, weightsSha256, unfreezeLastBlock, participantBaseline);
         }
 
         public Config withAllowRandomInit(boolean allow) {
             return new Config(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay,
                     warmupEpochs, restartEpochs, clipNorm, patience, seed, augment, classWeights, allow, backbone, weights,
-                    weightsSha256, unfreezeLastBlock);
+                    weightsSha256, unfreezeLastBlock, participantBaseline);
         }
 
         void check() {
@@ -154,9 +178,13 @@ public final class Trainer {
         Engine engine = Engine.getEngine(ENGINE);
         try (NDManager root = engine.newBaseManager();
              BatchLoader trainLoader = new BatchLoader(trainSet, spec, c.augment() && !spec.pretrainedBackbone(),
-                     c.seed());
-             BatchLoader valLoader = new BatchLoader(valSet, spec, false, c.seed())) {
+                     c.seed(), c.participantBaseline());
+             BatchLoader valLoader = new BatchLoader(valSet, spec, false, c.seed(), c.participantBaseline())) {
             Files.createDirectories(dir);
+            if (c.participantBaseline()) {
+                // The cold-start baseline for scoring a face never seen before: the training faces' mean.
+                MeanCrop.of(trainSet).write(dir.resolve(BASELINE_FILE));
+            }
             engine.setRandomSeed((int) c.seed());
             EmotionNet net = EmotionNet.build(spec, c.task());
             net.initialize(root, Math.min(2, c.batchSize()));
@@ -203,7 +231,7 @@ public final class Trainer {
 
             int batchesPerEpoch = (trainSet.size() + c.batchSize() - 1) / c.batchSize();
             long updatesPerEpoch = (batchesPerEpoch + c.gradAccum() - 1) / c.gradAccum();
-            LearningRate schedule = new LearningRate(c.learningRate(), Math.round(c.warmupEpochs() * updatesPerEpoch),
+            LearningRate schedule = new LearningRate(c.learningRate(), warmupSteps(c, updatesPerEpoch),
                     Math.max(1, c.restartEpochs()) * updatesPerEpoch, 2, 0.01f);
 
             List<EpochReport> history = new ArrayList<>();
@@ -267,7 +295,7 @@ public final class Trainer {
                 EpochReport report = new EpochReport(epoch, c.epochs(), optimizer.step(), lossSum / seen, eval.loss(),
                         eval.metrics(), schedule.at(Math.max(0, optimizer.step() - 1)), seen / seconds);
                 history.add(report);
-                double score = eval.metrics().get("score");
+                double score = -eval.loss(); // checkpoint choice and early stopping on validation loss
                 if (score > bestScore) {
                     bestScore = score;
                     bestEpoch = epoch;
@@ -298,6 +326,21 @@ public final class Trainer {
             throw new UncheckedIOException("checkpoint I/O in " + dir + " failed: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * Warm-up: {@code warmupEpochs} of updates, but at most {@link #MAX_WARMUP_FRACTION} of the run's planned updates
+     * (a short run otherwise spends much of itself warming up), and at least one.
+     */
+    static long warmupSteps(Config c, long updatesPerEpoch) {
+        long planned = (long) c.epochs() * updatesPerEpoch;
+        return Math.max(1, Math.min(Math.round(c.warmupEpochs() * updatesPerEpoch),
+                Math.round(MAX_WARMUP_FRACTION * planned)));
+    }
+
+    static final double MAX_WARMUP_FRACTION = 0.05;
+
+    /** Beside a checkpoint (and in a model directory): the training faces' mean crop, when baselines are on. */
+    public static final String BASELINE_FILE = "baseline.png";
 
     /**
      * Loads the backbone's pretrained weights; without any, refuses (naming where to put them) unless the config
@@ -336,6 +379,12 @@ public final class Trainer {
 
     public Evaluation evaluateCheckpoint(ModelSpec spec, Task task, Path params, List<Sample> samples,
                                          int batchSize) {
+        return evaluateCheckpoint(spec, task, params, samples, batchSize, false);
+    }
+
+    /** {@code participantBaseline}: the checkpoint was trained on baseline-subtracted faces (see {@link Config}). */
+    public Evaluation evaluateCheckpoint(ModelSpec spec, Task task, Path params, List<Sample> samples,
+                                         int batchSize, boolean participantBaseline) {
         Architecture architecture = spec.architecture();
         List<Sample> usable = usable(samples, task);
         if (usable.isEmpty()) {
@@ -345,7 +394,7 @@ public final class Trainer {
                 null);
         Engine engine = Engine.getEngine(ENGINE);
         try (NDManager root = engine.newBaseManager();
-             BatchLoader loader = new BatchLoader(usable, spec, false, c.seed())) {
+             BatchLoader loader = new BatchLoader(usable, spec, false, c.seed(), participantBaseline)) {
             EmotionNet net = EmotionNet.build(spec, task);
             net.initialize(root, Math.min(2, batchSize));
             loadParameters(net, root, params);
@@ -512,8 +561,8 @@ public final class Trainer {
 
     /**
      * Validation metrics from raw head outputs (logits), n x outputs row-major, in sample order: the evaluation
-     * package's definitions, the headline ones only, plus {@code score} (higher is better) for early stopping:
-     * macro-F1 for the dominant emotion, micro-F1 for multilabel, minus MAE for attention regression.
+     * package's definitions, the headline ones only, plus {@code score} (higher is better; reported, while early
+     * stopping uses the validation loss): macro-F1 for the dominant emotion, micro-F1 for multilabel, minus MAE.
      */
     public static Map<String, Double> metrics(Task task, float[] scores, List<Sample> samples) {
         int n = samples.size();

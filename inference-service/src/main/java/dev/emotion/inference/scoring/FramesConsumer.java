@@ -4,7 +4,7 @@ import dev.emotion.core.contract.Contract;
 import dev.emotion.core.contract.InferenceFrame;
 import dev.emotion.core.contract.InferencePrediction;
 import dev.emotion.core.contract.Topic;
-import dev.emotion.core.faces.IouTracker;
+import dev.emotion.core.inference.FaceTracks;
 import dev.emotion.core.inference.ImageInput;
 import dev.emotion.kit.RecordIntake;
 import dev.emotion.kit.RecordPublisher;
@@ -29,7 +29,7 @@ public class FramesConsumer {
     private final RecordIntake intake;
     private final RecordPublisher publisher;
     private final Scoring scoring;
-    private final Map<String, IouTracker> trackers = new ConcurrentHashMap<>();
+    private final Map<String, FaceTracks> trackers = new ConcurrentHashMap<>();
 
     public FramesConsumer(RecordIntake intake, RecordPublisher publisher, Scoring scoring) {
         this.intake = intake;
@@ -45,7 +45,7 @@ public class FramesConsumer {
             InferencePrediction p;
             try (PointerScope scope = new PointerScope()) {
                 Mat img = ImageInput.decode(f.image(), 25_000_000L, InferenceFrame.MAX_IMAGE_BYTES);
-                IouTracker tracker = trackers.computeIfAbsent(f.streamId(), s -> new IouTracker(0.3f, 10));
+                FaceTracks tracker = trackers.computeIfAbsent(f.streamId(), s -> new FaceTracks());
                 Scoring.Result r;
                 synchronized (tracker) {
                     r = scoring.scoreFrame(img, tracker, t0);

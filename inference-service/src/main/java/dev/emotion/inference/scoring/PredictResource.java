@@ -3,7 +3,7 @@ package dev.emotion.inference.scoring;
 import dev.emotion.core.contract.Contracts;
 import dev.emotion.core.contract.InferencePrediction.FacePrediction;
 import dev.emotion.core.evaluation.TemporalSmoothing;
-import dev.emotion.core.faces.IouTracker;
+import dev.emotion.core.inference.FaceTracks;
 import dev.emotion.core.video.VideoReader;
 import dev.emotion.kit.ApiError;
 import jakarta.ws.rs.Consumes;
@@ -88,7 +88,7 @@ public class PredictResource {
             return bad("not a readable video (" + size + " bytes): " + e.getMessage());
         }
         StreamingOutput stream = out -> {
-            IouTracker tracker = new IouTracker(0.3f, 10);
+            FaceTracks tracker = new FaceTracks();
             Map<Integer, double[]> ema = new HashMap<>();
             try (reader) {
                 reader.decode(rate, (index, timestampMs, frame) -> {
@@ -132,7 +132,7 @@ public class PredictResource {
                 dominant = labels.get(i);
             }
         }
-        return new FacePrediction(f.faceId(), f.box(), probs, dominant, f.attention());
+        return new FacePrediction(f.faceId(), f.box(), probs, dominant, f.attention(), f.baseline());
     }
 
     /** Copies at most {@code max} bytes; -1 when the input was longer. */

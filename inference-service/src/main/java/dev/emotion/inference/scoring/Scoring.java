@@ -7,6 +7,7 @@ import dev.emotion.core.faces.FaceDetectors;
 import dev.emotion.core.faces.FacePipeline;
 import dev.emotion.core.inference.DynamicBatcher;
 import dev.emotion.core.inference.FaceScorer;
+import dev.emotion.core.inference.FaceTracks;
 import dev.emotion.core.inference.ImageInput;
 import dev.emotion.core.inference.ModelSlot;
 import dev.emotion.inference.model.ModelLoader;
@@ -86,8 +87,11 @@ public class Scoring {
         return scoreImage(bytes, null);
     }
 
-    /** As {@link #scoreImage(byte[])}, with face ids from {@code tracker} (a stream's frames; may be null). */
-    public Result scoreImage(byte[] bytes, dev.emotion.core.faces.IouTracker tracker) {
+    /**
+     * As {@link #scoreImage(byte[])}, with face ids and baselines from {@code tracker} (a stream's frames; may be
+     * null).
+     */
+    public Result scoreImage(byte[] bytes, FaceTracks tracker) {
         long t0 = System.nanoTime();
         try (PointerScope scope = new PointerScope()) {
             return scoreFrame(decode(bytes), tracker, t0);
@@ -122,12 +126,15 @@ public class Scoring {
         }
     }
 
-    /** Scores a decoded BGR frame; {@code tracker} gives stable face ids across a stream (may be null). */
-    public Result scoreFrame(Mat bgr, dev.emotion.core.faces.IouTracker tracker, long startNanos) {
+    /**
+     * Scores a decoded BGR frame; {@code tracker} gives stable face ids and per-face baselines across a stream (may
+     * be null: a lone image).
+     */
+    public Result scoreFrame(Mat bgr, FaceTracks tracker, long startNanos) {
         try (ModelSlot.Lease lease = lease(); DynamicBatcher.Expectation expecting = batcher.expect()) {
             List<Detection> faces = scorer.detect(bgr);
             int[] ids = tracker == null ? null : tracker.assign(faces);
-            FaceScorer.Scored s = scorer.score(lease, bgr, faces, ids, expecting);
+            FaceScorer.Scored s = scorer.score(lease, bgr, faces, ids, expecting, tracker);
             long nanos = System.nanoTime() - startNanos;
             frameTimer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
             faceCounter.increment(faces.size());

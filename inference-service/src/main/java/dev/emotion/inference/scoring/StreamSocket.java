@@ -1,7 +1,7 @@
 package dev.emotion.inference.scoring;
 
 import dev.emotion.core.contract.Contracts;
-import dev.emotion.core.faces.IouTracker;
+import dev.emotion.core.inference.FaceTracks;
 import dev.emotion.core.inference.ImageInput;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.websockets.next.OnBinaryMessage;
@@ -41,7 +41,7 @@ public class StreamSocket {
         final int capacity;
         final java.util.LinkedList<Item> queue = new java.util.LinkedList<>();
         int frames;
-        final IouTracker tracker = new IouTracker(0.3f, 10);
+        final FaceTracks tracker = new FaceTracks();
         long lastSeq = Long.MIN_VALUE;
         boolean draining;
 

@@ -68,10 +68,6 @@ public class CrossValidations {
         if (r.resume() != null) {
             throw new TrainingJobs.Refused("resume does not apply to a cross-validation");
         }
-        if (!c.architecture().trained()) {
-            throw new TrainingJobs.Refused(c.architecture().id() + " is not trained; there is nothing to "
-                    + "cross-validate (evaluate it on the test split instead)");
-        }
         Map<String, List<Sample>> byParticipant = samplesByParticipant(r.studyId(), c);
         if (byParticipant.size() < 3) {
             throw new TrainingJobs.Refused("cross-validation needs at least 3 labelled participants (train,"
@@ -164,9 +160,14 @@ public class CrossValidations {
                                 e.imagesPerSecond(), "cross-validation " + id + ", held-out " + test)));
                 pretrained = result.pretrainedWeights();
                 Trainer.Evaluation ev = new Trainer().evaluateCheckpoint(c.spec(), c.task(), result.bestCheckpoint(),
-                        testSamples, c.batchSize());
+                        testSamples, c.batchSize(), c.participantBaseline());
                 Map<String, Double> metrics = new LinkedHashMap<>(ev.metrics());
                 metrics.remove("score");
+                // How the fold trained (an untrained architecture such as the baseline reports 0 epochs).
+                metrics.put("epochs_trained", (double) (c.architecture().trained() ? result.history().size() : 0));
+                metrics.put("best_epoch", (double) result.bestEpoch());
+                metrics.put("train_images_per_second", result.history().stream()
+                        .mapToDouble(Trainer.EpochReport::imagesPerSecond).filter(x -> x > 0).average().orElse(0));
                 folds.add(new CrossValidation.Fold(test, val, train.size(), testSamples.size(), metrics));
                 LOG.infof("cross-validation %s: fold %s %s", id, test, metrics);
             }

@@ -34,6 +34,11 @@ public final class ModelArtifacts {
         try {
             Files.createDirectories(dir);
             Files.copy(params, dir.resolve("model.params"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Path baseline = params.resolveSibling(dev.emotion.core.training.Trainer.BASELINE_FILE);
+            if (Files.isRegularFile(baseline)) { // the cold-start baseline of a model trained on baselines
+                Files.copy(baseline, dir.resolve(baseline.getFileName()),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             Files.write(dir.resolve("model.json"), Contracts.mapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsBytes(description));
         } catch (IOException e) {

@@ -171,13 +171,14 @@ public class TrainingJobs {
         Object backboneId = description.get("backbone");
         ModelSpec spec = backboneId == null || !a.trained() ? ModelSpec.of(a)
                 : ModelSpec.of(a, Backbone.parse(backboneId.toString(), a));
+        boolean baseline = Boolean.TRUE.equals(((Map<?, ?>) description.get("config")).get("participantBaseline"));
         Trainer.Evaluation e = new Trainer().evaluateCheckpoint(spec, t, artifacts.dir(modelId).resolve("model.params"),
-                samples, spec.cpuBatch());
+                samples, spec.cpuBatch(), baseline);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("modelId", modelId);
         out.put("studyId", studyId);
         out.put("split", split.label());
-        out.put("samples", samples.size());
+        out.put("samples", Trainer.usable(samples, t).size());
         out.put("loss", e.loss());
         out.put("metrics", withoutScore(e.metrics()));
         return out;
@@ -199,7 +200,7 @@ public class TrainingJobs {
                 or(r.weightDecay(), d.weightDecay()), d.warmupEpochs(), d.restartEpochs(), d.clipNorm(),
                 or(r.patience(), d.patience()), or(r.seed(), d.seed()), or(r.augment(), d.augment()),
                 d.classWeights(), or(r.allowRandomInit(), false), d.backbone(), r.weights(), r.weightsSha256(),
-                or(r.unfreezeLastBlock(), false));
+                or(r.unfreezeLastBlock(), false), a.trained() && or(r.participantBaseline(), d.participantBaseline()));
         if (c.unfreezeLastBlock() && a != Architecture.VIT_PRETRAINED) {
             throw new Refused("unfreezeLastBlock applies to vit_pretrained only, not " + a.id());
         }
@@ -357,6 +358,7 @@ public class TrainingJobs {
         m.put("seed", c.seed());
         m.put("augment", c.augment());
         m.put("classWeights", c.classWeights());
+        m.put("participantBaseline", c.participantBaseline());
         ModelSpec spec = c.spec();
         if (spec.backbone() != null) {
             m.put("backbone", spec.backbone().id());

@@ -9,10 +9,13 @@ package dev.emotion.training.jobs;
  * for ImageNet backbones (default: the weights directory), {@code weightsSha256} its digest to check;
  * {@code unfreezeLastBlock} (vit_pretrained) also trains the backbone's last transformer block. {@code folds}
  * (cross-validations only) deals the participants into that many groups (participant-grouped K-fold); without it
- * every participant is a fold of its own (leave-one-participant-out).
+ * every participant is a fold of its own (leave-one-participant-out). {@code participantBaseline} subtracts each
+ * participant's mean face from their crops in training, evaluation and scoring (default: on for the architectures
+ * trained from scratch, off for the frozen pretrained ones).
  */
 public record TrainingRequest(String studyId, String model, String task, Integer epochs, Integer batchSize,
                               Integer gradAccum, Float learningRate, Float weightDecay, Integer patience, Long seed,
                               Boolean augment, Boolean allowRandomInit, String resume, String backbone,
-                              String weights, String weightsSha256, Boolean unfreezeLastBlock, Integer folds) {
+                              String weights, String weightsSha256, Boolean unfreezeLastBlock, Integer folds,
+                              Boolean participantBaseline) {
 }

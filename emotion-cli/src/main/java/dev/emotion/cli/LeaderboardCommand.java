@@ -1,0 +1,284 @@
+package dev.emotion.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.emotion.core.contract.Contracts;
+import dev.emotion.core.evaluation.AuOracle;
+import dev.emotion.core.evaluation.Bootstrap;
+import dev.emotion.core.evaluation.LabelAudit;
+import dev.emotion.core.evaluation.ReportCharts;
+import dev.emotion.core.labels.AffdexCsvReader;
+import dev.emotion.core.labels.LabelPolicy;
+import dev.emotion.core.labels.LabelTrack;
+import dev.emotion.core.synth.SynthPreset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * {@code leaderboard}: renders a preset's study, ingests it through ingest-service, runs participant-grouped K-fold
+ * cross-validation on training-service for each architecture and the zero-training baseline, computes the AU oracle
+ * on the same folds from the study's labels, and prints one table (mean +- sd and a 95 % t-interval over folds),
+ * with {@code leaderboard.json} and {@code leaderboard.png}. Resumable: a model whose result file is in the output
+ * folder is not run again, and a study already rendered or ingested is reused.
+ */
+final class LeaderboardCommand {
+
+    static final String HELP = """
+            Usage: ./emotion leaderboard [--preset quick|standard|benchmark|hard] [--seed 42] [--folds 5]
+                                         [--models cnn_simple,vit_scratch,resnet_pretrained,vit_pretrained,
+                                                   face_expression_baseline] [--epochs N] [--fps 5] [--out DIR]
+            Renders the preset's study, ingests it (ingest-service), cross-validates every model with K folds grouped
+            by participant (training-service; each fold: one group tested, the next stops early, the rest train),
+            and computes the AU oracle (the labels' ceiling) on the same folds. Prints macro-F1, balanced accuracy
+            and accuracy per model (mean +- sd, 95 % t-interval over folds), training time and img/s; writes
+            leaderboard.json and leaderboard.png to --out (default experiments/leaderboard/<study>). Run again to
+            resume: finished models are kept. resnet_pretrained uses ImageNet weights when present in the weights
+            directory, else face-api's face-expression backbone; vit_pretrained is skipped without its weights.""";
+
+    static final List<String> DEFAULT_MODELS = List.of("cnn_simple", "vit_scratch", "resnet_pretrained",
+            "vit_pretrained", "face_expression_baseline");
+
+    private LeaderboardCommand() {
+    }
+
+    static int run(List<String> argv) throws Exception {
+        Args a = new Args("leaderboard", argv, Set.of("preset", "seed", "folds", "models", "epochs", "fps", "out",
+                "url", "api-key"), Set.of());
+        SynthPreset preset;
+        try {
+            preset = SynthPreset.of(a.get("preset", "quick"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("leaderboard: " + e.getMessage());
+        }
+        int seed = a.integer("seed", 42);
+        int folds = a.integer("folds", 5);
+        if (folds < 3 || folds > preset.participants()) {
+            throw new UsageException("leaderboard: --folds must be 3.." + preset.participants() + " for preset "
+                    + preset.label() + " (" + preset.participants() + " participants); got " + folds);
+        }
+        List<String> models = Arrays.asList(a.get("models", String.join(",", DEFAULT_MODELS)).split(","));
+        String study = "leaderboard-" + preset.label() + "-s" + seed;
+        Path out = Path.of(a.get("out", "experiments/leaderboard/" + study));
+        Path studyDir = out.resolve("study");
+        String fps = a.get("fps", "5");
+        long t0 = System.nanoTime();
+
+        step("1/4 study " + study + " (preset " + preset.label() + ", seed " + seed + ") -> " + studyDir);
+        if (rendered(studyDir, preset)) {
+            System.out.println("already rendered: " + studyDir);
+        } else if (SynthCommand.run(List.of("--preset", preset.label(), "--seed", String.valueOf(seed), "--out",
+                studyDir.toString(), "--study", study)) != 0) {
+            return 1;
+        }
+        step("2/4 ingest at " + fps + " fps (ingest-service) and wait for training-service's store");
+        ServiceClient ingest = new ServiceClient("leaderboard", "ingest-service", System.getenv().getOrDefault(
+                "INGEST_URL", "http://localhost:" + System.getenv().getOrDefault("INGEST_PORT", "8081")),
+                a.get("api-key", System.getenv("EMOTION_API_KEY")));
+        JsonNode known = ingest.get("/api/v1/studies/" + study);
+        if (known.path("participants").size() == preset.participants()) {
+            System.out.println("already ingested: " + study);
+        } else if (IngestCommand.run(List.of("--study", study, "--study-dir", studyDir.toString(), "--max-fps", fps,
+                "--seed", String.valueOf(seed))) != 0) {
+            return 1;
+        }
+        String trainingUrl = TrainCommand.trainingUrl(a);
+        ServiceClient training = new ServiceClient("leaderboard", "training-service", trainingUrl,
+                a.get("api-key", System.getenv("EMOTION_API_KEY")));
+        awaitStore(training, study);
+
+        step("3/4 " + folds + "-fold cross-validation grouped by participant, per model (training-service)");
+        Files.createDirectories(out);
+        for (String model : models) {
+            Path result = out.resolve(model + ".cv.json");
+            if (Files.isRegularFile(result)) {
+                System.out.println(model + ": done earlier (" + result + ")");
+                continue;
+            }
+            List<String> cv = new ArrayList<>(List.of("--study", study, "--model", model, "--folds",
+                    String.valueOf(folds), "--seed", String.valueOf(seed), "--json", result.toString(), "--url",
+                    trainingUrl));
+            if (a.has("epochs") && !model.equals("face_expression_baseline")) {
+                cv.addAll(List.of("--epochs", a.required("epochs")));
+            }
+            if (model.equals("resnet_pretrained") && !Files.isRegularFile(weightsDir().resolve(
+                    "resnet50.safetensors"))) {
+                System.out.println("resnet_pretrained: no ImageNet ResNet-50 at " + weightsDir()
+                        + "; using face-api's face-expression backbone (offline)");
+                cv.addAll(List.of("--backbone", "face-expression"));
+            }
+            if (model.equals("vit_pretrained") && !Files.isRegularFile(weightsDir().resolve("vit_b_16.safetensors"))
+                    && !Files.isRegularFile(weightsDir().resolve("vit_base_patch16_224.safetensors"))) {
+                System.out.println("vit_pretrained: skipped: no ImageNet ViT-B/16 weights in " + weightsDir()
+                        + " (README: 'Pretrained weights')");
+                continue;
+            }
+            System.out.println("== " + model);
+            if (CrossValidateCommand.run(cv) != 0) {
+                System.err.println("leaderboard: " + model + " failed; the others go on (run again to retry it)");
+            }
+        }
+
+        step("4/4 the table");
+        ObjectNode board = table(out, studyDir, models, Double.parseDouble(fps), seed, preset, folds);
+        board.put("minutes", (System.nanoTime() - t0) / 6e10);
+        Files.write(out.resolve("leaderboard.json"), Contracts.mapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsBytes(board));
+        System.out.println("leaderboard: " + out.resolve("leaderboard.json") + ", " + out.resolve("leaderboard.png"));
+        return 0;
+    }
+
+    /** The table from the saved cross-validations and the AU oracle on their folds; prints it, returns the JSON. */
+    static ObjectNode table(Path out, Path studyDir, List<String> models, double fps, long seed, SynthPreset preset,
+                            int k) throws Exception {
+        ObjectNode board = Contracts.mapper().createObjectNode();
+        board.put("preset", preset.label()).put("seed", seed).put("folds", k).put("fps", fps);
+        ArrayNode rows = board.putArray("rows");
+        List<List<String>> groups = null;
+        for (String model : models) {
+            Path file = out.resolve(model + ".cv.json");
+            if (!Files.isRegularFile(file)) {
+                continue;
+            }
+            JsonNode cv = Contracts.mapper().readTree(file.toFile());
+            List<JsonNode> fs = new ArrayList<>();
+            cv.path("folds").forEach(fs::add);
+            if (groups == null) {
+                groups = fs.stream().map(f -> Arrays.asList(f.path("participantId").asText().split("\\+"))).toList();
+            }
+            ObjectNode row = rows.addObject();
+            row.put("model", model).put("crossValidationId", cv.path("crossValidationId").asText());
+            for (String metric : List.of("macro_f1", "balanced_accuracy", "accuracy")) {
+                put(row, metric, fs.stream().mapToDouble(f -> f.path("metrics").path(metric).asDouble()).toArray());
+            }
+            row.put("trainingSeconds", cv.path("wallSeconds").asDouble());
+            row.put("trainImagesPerSecond", fs.stream().mapToDouble(f -> f.path("metrics")
+                    .path("train_images_per_second").asDouble()).average().orElse(0));
+            row.put("epochsTrained", fs.stream().mapToDouble(f -> f.path("metrics").path("epochs_trained")
+                    .asDouble()).average().orElse(0));
+        }
+        if (groups != null) {
+            Map<String, LabelTrack> tracks = new TreeMap<>();
+            try (var files = Files.list(studyDir)) {
+                for (Path csv : files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
+                    tracks.put(csv.getFileName().toString().replace(".csv", ""), new AffdexCsvReader().read(csv));
+                }
+            }
+            AuOracle.CrossValidated oracle = LabelAudit.oracle(tracks, fps, LabelPolicy.DEFAULT, groups);
+            ObjectNode row = rows.addObject();
+            row.put("model", "au_oracle (ceiling)");
+            put(row, "macro_f1", oracle.folds().stream().mapToDouble(AuOracle.Fold::macroF1).toArray());
+            put(row, "balanced_accuracy", oracle.folds().stream().mapToDouble(AuOracle.Fold::balancedAccuracy)
+                    .toArray());
+            put(row, "accuracy", oracle.folds().stream().mapToDouble(AuOracle.Fold::accuracy).toArray());
+            row.put("trainingSeconds", 0).put("trainImagesPerSecond", 0).put("epochsTrained", 0);
+        }
+        print(rows);
+        chart(out.resolve("leaderboard.png"), rows, preset, k);
+        return board;
+    }
+
+    private static void put(ObjectNode row, String metric, double[] perFold) {
+        ObjectNode m = row.putObject(metric);
+        double mean = Arrays.stream(perFold).average().orElse(Double.NaN);
+        double sd = perFold.length < 2 ? Double.NaN : Math.sqrt(Arrays.stream(perFold)
+                .map(x -> (x - mean) * (x - mean)).sum() / (perFold.length - 1));
+        double half = perFold.length < 2 ? Double.NaN : tQuantile975(perFold.length - 1) * sd
+                / Math.sqrt(perFold.length);
+        m.put("mean", mean).put("sd", sd).put("ciLow", mean - half).put("ciHigh", mean + half);
+        ArrayNode f = m.putArray("folds");
+        Arrays.stream(perFold).forEach(f::add);
+    }
+
+    /** Student's t 0.975 quantile for small degrees of freedom (folds - 1), from the standard table. */
+    static double tQuantile975(int df) {
+        double[] t = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+                2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086};
+        return df < 1 ? Double.NaN : df <= t.length ? t[df - 1] : 1.96 + 2.4 / df;
+    }
+
+    private static void print(ArrayNode rows) {
+        System.out.printf(Locale.ROOT, "%n| %-26s | %-26s | %-26s | %-26s | %8s | %6s | %6s |%n", "model",
+                "macro-F1 mean +- sd [95% CI]", "balanced acc.", "accuracy", "train s", "img/s", "epochs");
+        System.out.println("|" + "-".repeat(28) + "|" + "-".repeat(28) + "|" + "-".repeat(28) + "|" + "-".repeat(28)
+                + "|" + "-".repeat(10) + "|" + "-".repeat(8) + "|" + "-".repeat(8) + "|");
+        for (JsonNode r : rows) {
+            System.out.printf(Locale.ROOT, "| %-26s | %-26s | %-26s | %-26s | %8.0f | %6.0f | %6.1f |%n",
+                    r.path("model").asText(), cell(r.path("macro_f1")), cell(r.path("balanced_accuracy")),
+                    cell(r.path("accuracy")), r.path("trainingSeconds").asDouble(),
+                    r.path("trainImagesPerSecond").asDouble(), r.path("epochsTrained").asDouble());
+        }
+    }
+
+    private static String cell(JsonNode m) {
+        return String.format(Locale.ROOT, "%.3f +- %.3f [%.2f, %.2f]", m.path("mean").asDouble(),
+                m.path("sd").asDouble(), m.path("ciLow").asDouble(), m.path("ciHigh").asDouble());
+    }
+
+    private static void chart(Path file, ArrayNode rows, SynthPreset preset, int k) throws Exception {
+        List<String> names = new ArrayList<>();
+        Map<String, List<Double>> values = new LinkedHashMap<>();
+        Map<String, List<Bootstrap.Interval>> cis = new LinkedHashMap<>();
+        for (String metric : List.of("macro_f1", "balanced_accuracy", "accuracy")) {
+            values.put(metric, new ArrayList<>());
+            cis.put(metric, new ArrayList<>());
+        }
+        for (JsonNode r : rows) {
+            names.add(r.path("model").asText());
+            for (String metric : values.keySet()) {
+                JsonNode m = r.path(metric);
+                values.get(metric).add(m.path("mean").asDouble());
+                cis.get(metric).add(new Bootstrap.Interval(m.path("ciLow").asDouble(), m.path("ciHigh").asDouble()));
+            }
+        }
+        if (!names.isEmpty()) {
+            ReportCharts.comparison(file, names, values, cis);
+        }
+    }
+
+    private static void awaitStore(ServiceClient training, String study) throws Exception {
+        for (int i = 0; i < 480; i++) {
+            JsonNode d = training.get("/api/v1/datasets/" + study);
+            Map<String, Long> want = new TreeMap<>();
+            d.path("study").path("participants").forEach(p -> want.merge(p.path("split").asText(),
+                    p.path("labelled").asLong(), Long::sum));
+            boolean stored = d.path("trainable").asBoolean() && want.entrySet().stream()
+                    .allMatch(e -> d.path("storedSamples").path(e.getKey()).asLong() >= e.getValue());
+            if (stored) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("training-service has not stored study " + study + " after 240 s");
+    }
+
+    private static Path weightsDir() {
+        String models = System.getenv().getOrDefault("EMOTION_MODELS_DIR", System.getProperty("user.home")
+                + "/.cache/emotion/models");
+        return Path.of(System.getenv().getOrDefault("EMOTION_WEIGHTS_DIR", models + "/imagenet"));
+    }
+
+    private static void step(String s) {
+        System.out.println();
+        System.out.println("== " + s);
+    }
+
+    /** Every participant's video and labels are there (a video appears only once it is completely written). */
+    private static boolean rendered(Path dir, SynthPreset p) {
+        for (int i = 0; i < p.participants(); i++) {
+            String id = dev.emotion.core.synth.SyntheticStudy.participantId(i);
+            if (!Files.isRegularFile(dir.resolve(id + ".mp4")) || !Files.isRegularFile(dir.resolve(id + ".csv"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
