@@ -7,6 +7,7 @@ import dev.emotion.core.faces.FaceDetector;
 import dev.emotion.core.faces.FaceDetectors;
 import dev.emotion.core.faces.FacePipeline;
 import dev.emotion.core.ingest.IngestOptions;
+import dev.emotion.core.ingest.ParticipantSplits;
 import dev.emotion.core.ingest.VideoIngest;
 import dev.emotion.core.synth.SynthPreset;
 import dev.emotion.core.synth.SyntheticStudy;
@@ -17,11 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -86,16 +85,8 @@ final class BenchRecipe {
         for (Sample s : Trainer.usable(store.samples("recipe", Split.TRAIN, null), Task.EMOTION_CLASS)) {
             byPerson.computeIfAbsent(s.participantId(), x -> new ArrayList<>()).add(s);
         }
-        List<String> people = new ArrayList<>(byPerson.keySet());
-        Collections.shuffle(people, new Random(seed));
-        List<List<String>> groups = new ArrayList<>();
-        for (int f = 0; f < k; f++) {
-            List<String> g = new ArrayList<>();
-            for (int i = f; i < people.size(); i += k) {
-                g.add(people.get(i));
-            }
-            groups.add(g);
-        }
+        List<List<String>> groups = ParticipantSplits.groupedFolds(byPerson.keySet(), k, seed);
+        k = groups.size();
         List<String> rows = new ArrayList<>();
         for (String variant : variants) {
             Trainer.Config c = Trainer.Config.defaults(arch, Task.EMOTION_CLASS).withEpochs(epochs);

@@ -74,9 +74,9 @@ public final class PublishedStudy {
     }
 
     /** Labelled faces published for one split. */
-    /** How many dominant classes are annotated in the validation split (chance = 1 / this). */
-    public long valClasses() {
-        return classes.getOrDefault(Split.VAL, java.util.Set.of()).size();
+    /** How many dominant classes are annotated in a split (chance = 1 / this). */
+    public long classes(Split split) {
+        return classes.getOrDefault(split, java.util.Set.of()).size();
     }
 
     /** Faces with a dominant label (the dominant-emotion task's samples). */

@@ -1,9 +1,8 @@
 package dev.emotion.core.evaluation;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -100,22 +99,11 @@ public final class AuOracle {
      * {@code k} folds ({@code k} >= participants is leave-one-participant-out).
      */
     public static CrossValidated crossValidate(List<Example> all, List<String> labels, int k, long seed) {
-        List<String> people = new ArrayList<>(new TreeSet<>(all.stream().map(Example::participant).toList()));
+        Set<String> people = new TreeSet<>(all.stream().map(Example::participant).toList());
         if (people.size() < 2) {
             throw new IllegalArgumentException("cross-validation needs at least 2 participants; got " + people);
         }
-        Collections.shuffle(people, new Random(seed));
-        int folds = Math.min(k, people.size());
-        List<List<String>> groups = new ArrayList<>();
-        for (int f = 0; f < folds; f++) {
-            List<String> held = new ArrayList<>();
-            for (int i = f; i < people.size(); i += folds) {
-                held.add(people.get(i));
-            }
-            Collections.sort(held);
-            groups.add(held);
-        }
-        return crossValidate(all, labels, groups);
+        return crossValidate(all, labels, dev.emotion.core.ingest.ParticipantSplits.groupedFolds(people, k, seed));
     }
 
     /** Cross-validation over given participant groups (e.g. the folds a model was cross-validated on). */

@@ -44,6 +44,27 @@ public final class ParticipantSplits {
         return m;
     }
 
+    /**
+     * Participant-grouped K-fold: the participants (sorted, duplicates dropped) shuffled with the seed and dealt
+     * round-robin into {@code k} groups, each sorted; {@code k} >= participants gives one participant per group.
+     * Training-service, the AU oracle and the benchmarks use this one rule, so they agree on the folds.
+     */
+    public static List<List<String>> groupedFolds(java.util.Collection<String> participants, int k, long seed) {
+        List<String> people = new java.util.ArrayList<>(new java.util.TreeSet<>(participants));
+        java.util.Collections.shuffle(people, new java.util.Random(seed));
+        int folds = Math.min(k, people.size());
+        List<List<String>> out = new java.util.ArrayList<>();
+        for (int f = 0; f < folds; f++) {
+            List<String> g = new java.util.ArrayList<>();
+            for (int i = f; i < people.size(); i += folds) {
+                g.add(people.get(i));
+            }
+            java.util.Collections.sort(g);
+            out.add(List.copyOf(g));
+        }
+        return out;
+    }
+
     /** Leave-one-participant-out fold of each participant: its index in sorted order. */
     public static Map<String, Integer> lopoFolds(List<String> participants) {
         Map<String, Integer> m = new LinkedHashMap<>();

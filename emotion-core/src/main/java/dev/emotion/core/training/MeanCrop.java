@@ -26,6 +26,7 @@ public final class MeanCrop {
     private final int height;
     private final double[] sum;
     private long count;
+    private byte[] mean; // cached until the next add
 
     public MeanCrop(int width, int height) {
         this.width = width;
@@ -102,6 +103,7 @@ public final class MeanCrop {
                 sum[i] += px[i] & 0xFF;
             }
             count++;
+            mean = null;
         }
     }
 
@@ -109,13 +111,15 @@ public final class MeanCrop {
         return count;
     }
 
-    /** The mean as bytes (BGR, row-major). */
+    /** The mean as bytes (BGR, row-major; shared until the next add: do not modify). */
     public synchronized byte[] bytes() {
-        byte[] out = new byte[sum.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (byte) Math.round(count == 0 ? 0 : sum[i] / count);
+        if (mean == null) {
+            mean = new byte[sum.length];
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] = (byte) Math.round(count == 0 ? 0 : sum[i] / count);
+            }
         }
-        return out;
+        return mean;
     }
 
     /**

@@ -110,6 +110,12 @@ public final class Trainer {
                     weights, weightsSha256, unfreezeLastBlock, participantBaseline);
         }
 
+        public Config withSeed(long s) {
+            return new Config(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay,
+                    warmupEpochs, restartEpochs, clipNorm, patience, s, augment, classWeights, allowRandomInit,
+                    backbone, weights, weightsSha256, unfreezeLastBlock, participantBaseline);
+        }
+
         public Config withAugment(boolean a) {
             return new Config(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay,
                     warmupEpochs, restartEpochs, clipNorm, patience, seed, a, classWeights, allowRandomInit, backbone,

@@ -8,6 +8,7 @@ import dev.emotion.core.contract.JobState;
 import dev.emotion.core.contract.Split;
 import dev.emotion.core.contract.Topic;
 import dev.emotion.core.evaluation.ReportCharts;
+import dev.emotion.core.ingest.ParticipantSplits;
 import dev.emotion.core.training.Sample;
 import dev.emotion.core.training.Trainer;
 import dev.emotion.core.view.StudyCatalog;
@@ -122,17 +123,7 @@ public class CrossValidations {
             people.forEach(p -> out.add(List.of(p)));
             return out;
         }
-        List<String> shuffled = new ArrayList<>(people);
-        java.util.Collections.shuffle(shuffled, new java.util.Random(seed));
-        for (int f = 0; f < k; f++) {
-            List<String> g = new ArrayList<>();
-            for (int i = f; i < shuffled.size(); i += k) {
-                g.add(shuffled.get(i));
-            }
-            java.util.Collections.sort(g);
-            out.add(List.copyOf(g));
-        }
-        return out;
+        return ParticipantSplits.groupedFolds(people, k, seed);
     }
 
     private void run(String id, String studyId, Trainer.Config c, List<List<String>> groups) {

@@ -137,7 +137,7 @@ public class TrainingJobs {
                     || (local && !java.nio.file.Files.exists(Path.of(r.weights())))) {
                 throw new Refused("no pretrained weights for " + a.id() + " backbone " + spec.backbone().id()
                         + (local ? " at " + r.weights() : "") + ": " + PretrainedWeights.howToProvide(spec.backbone())
-                        + (a == Architecture.RESNET_PRETRAINED ? "; offline, choose backbone resnet34-faces" : "")
+                        + (a == Architecture.RESNET_PRETRAINED ? "; offline, choose backbone face-expression (or resnet34-faces)" : "")
                         + ". allowRandomInit=true trains on random features knowingly.");
             }
         }
@@ -213,6 +213,13 @@ public class TrainingJobs {
             } catch (IllegalArgumentException e) {
                 throw new Refused(e.getMessage());
             }
+        }
+        boolean asked = (r.backbone() != null && !r.backbone().isBlank()) || (r.weights() != null
+                && !r.weights().isBlank());
+        if (a == Architecture.RESNET_PRETRAINED && !asked && PretrainedWeights.available(Backbone.RESNET50).isEmpty()
+                && !PretrainedWeights.available(Backbone.FACE_EXPRESSION).isEmpty()) {
+            // Offline (no ImageNet ResNet-50 file): face-api's expression network, pretrained on what we predict.
+            c = c.withBackbone(Backbone.FACE_EXPRESSION, null, null);
         }
         if (c.epochs() < 1 || c.epochs() > 1000 || c.batchSize() < 1 || c.batchSize() > 4096 || c.gradAccum() < 1
                 || !(c.learningRate() > 0 && c.learningRate() < 1) || c.patience() < 1) {
