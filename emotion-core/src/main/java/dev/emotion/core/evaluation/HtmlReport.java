@@ -30,7 +30,8 @@ final class HtmlReport {
         h.append("<div class=\"rec\" id=\"recommendation\"><b>Recommended for deployment: ")
                 .append(rec.modelId() == null ? "none" : esc(rec.modelId())).append("</b><br>")
                 .append(esc(rec.reason())).append("</div>\n");
-        h.append("<h2>Summary</h2>\n<table id=\"summary\"><tr><th>model</th><th>architecture</th><th>task</th>")
+        crossValidation(h, r);
+        h.append("<h2>Test split</h2>\n<table id=\"summary\"><tr><th>model</th><th>architecture</th><th>task</th>")
                 .append("<th>test frames</th><th>accuracy</th><th>macro-F1</th><th>balanced acc.</th><th>AUC</th>")
                 .append("<th>ECE (before / after T)</th><th>p50 ms</th><th>img/s (b32)</th><th>params</th></tr>\n");
         for (ModelEvaluator.ModelResult m : r.models()) {
@@ -65,34 +66,6 @@ final class HtmlReport {
                         .append(t.significant() ? "yes" : "no").append("</td></tr>\n");
             }
             h.append("</table>\n");
-        }
-        if (!r.crossValidations().isEmpty()) {
-            h.append("<h2 id=\"cross-validation\">Cross-participant validation</h2>\n")
-                    .append("<p>One model per fold of held-out participants, trained on everyone else; mean &plusmn;")
-                    .append(" standard deviation over folds.</p>\n<table><tr><th>architecture</th><th>task</th>")
-                    .append("<th>scheme</th><th>folds</th>")
-                    .append("<th>accuracy</th><th>macro-F1</th><th>balanced acc.</th><th>per participant (macro-F1")
-                    .append(" or MAE)</th></tr>\n");
-            for (var cv : r.crossValidations()) {
-                String perFoldMetric = cv.mean().containsKey("macro_f1") ? "macro_f1"
-                        : cv.mean().containsKey("micro_f1") ? "micro_f1" : "mae";
-                StringBuilder folds = new StringBuilder();
-                for (var f : cv.folds()) {
-                    folds.append(esc(f.participantId())).append(' ').append(num(f.metrics().get(perFoldMetric)))
-                            .append("; ");
-                }
-                h.append("<tr data-crossval=\"").append(esc(cv.crossValidationId())).append("\"><td>")
-                        .append(cv.architecture().id()).append("</td><td>").append(cv.task().id()).append("</td><td>")
-                        .append(esc(cv.scheme())).append("</td><td>").append(cv.folds().size()).append("</td><td>").append(meanSd(cv, "accuracy"))
-                        .append("</td><td>").append(meanSd(cv, "macro_f1")).append("</td><td>")
-                        .append(meanSd(cv, "balanced_accuracy")).append("</td><td>").append(folds).append("</td></tr>\n");
-            }
-            h.append("</table>\n");
-            for (var cv : r.crossValidations()) {
-                if (cv.mean().containsKey("accuracy") || cv.mean().containsKey("micro_f1")) {
-                    h.append(img(StudyReport.crossValidationChart(cv), cv.architecture().id() + " cross-validation"));
-                }
-            }
         }
         for (String note : r.notes()) {
             h.append("<p class=\"note\">").append(esc(note)).append("</p>\n");
@@ -155,6 +128,41 @@ final class HtmlReport {
                 .append("e.textContent='images loaded: '+ok+' of '+imgs.length;e.dataset.loaded=ok;")
                 .append("e.dataset.total=imgs.length;});</script>\n</body></html>\n");
         return h.toString();
+    }
+
+    /** The headline: per architecture, the cross-validation over people (every fold tested on people it never saw). */
+    private static void crossValidation(StringBuilder h, StudyReport r) {
+        if (r.crossValidations().isEmpty()) {
+            return;
+        }
+        h.append("<h2 id=\"cross-validation\">Cross-participant validation (the headline)</h2>\n")
+                .append("<p>One model per fold of held-out participants, trained on everyone else; mean &plusmn;")
+                .append(" standard deviation over folds. These are the figures measured on people no model of the")
+                .append(" fold saw; the test-split table below is one split of few people.</p>\n<table><tr><th>architecture</th><th>task</th>")
+                .append("<th>scheme</th><th>folds</th>")
+                .append("<th>accuracy</th><th>macro-F1</th><th>balanced acc.</th><th>per participant (macro-F1")
+                .append(" or MAE)</th></tr>\n");
+        for (var cv : r.crossValidations()) {
+            String perFoldMetric = cv.mean().containsKey("macro_f1") ? "macro_f1"
+                    : cv.mean().containsKey("micro_f1") ? "micro_f1" : "mae";
+            StringBuilder folds = new StringBuilder();
+            for (var f : cv.folds()) {
+                folds.append(esc(f.participantId())).append(' ').append(num(f.metrics().get(perFoldMetric)))
+                        .append("; ");
+            }
+            h.append("<tr data-crossval=\"").append(esc(cv.crossValidationId())).append("\"><td>")
+                    .append(cv.architecture().id()).append("</td><td>").append(cv.task().id()).append("</td><td>")
+                    .append(esc(cv.scheme())).append("</td><td>").append(cv.folds().size()).append("</td><td>")
+                    .append(meanSd(cv, "accuracy"))
+                    .append("</td><td>").append(meanSd(cv, "macro_f1")).append("</td><td>")
+                    .append(meanSd(cv, "balanced_accuracy")).append("</td><td>").append(folds).append("</td></tr>\n");
+        }
+        h.append("</table>\n");
+        for (var cv : r.crossValidations()) {
+            if (cv.mean().containsKey("accuracy") || cv.mean().containsKey("micro_f1")) {
+                h.append(img(StudyReport.crossValidationChart(cv), cv.architecture().id() + " cross-validation"));
+            }
+        }
     }
 
     /** The AU oracle (what the labels allow) above the models, the zero-training baseline below them. */
