@@ -89,7 +89,9 @@ class TrainingServiceTest {
                 entries.add(e.getName());
             }
         }
-        assertEquals(Set.of("model.params", "model.json"), entries);
+        assertEquals(Set.of("model.params", "model.json", "baseline.png"), entries,
+                "cnn_simple trains on participant baselines by default and ships its cold-start baseline");
+        assertEquals(Boolean.TRUE, model.config().get("participantBaseline"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/models/" + model.modelId())
                 .then().statusCode(200).body("trainingId", equalTo(id)));
         assertTrue(model.config().get("dataSnapshot").toString().startsWith("sha256:"));
