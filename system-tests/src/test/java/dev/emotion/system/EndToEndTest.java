@@ -183,7 +183,18 @@ class EndToEndTest {
             assertTrue(m.path("testSamples").asInt() > 0 && m.path("testSamples").asInt() <= testFaces,
                     m.path("modelId").asText() + " scored " + m.path("testSamples") + " of " + testFaces);
             double acc = m.path("metrics").path("accuracy").asDouble(-1);
-            assertTrue(acc >= 0 && acc <= 1, "accuracy " + acc);
+            // The headline accuracy is what the model's own confusion matrix says, over every test frame it scored.
+            long right = 0;
+            long all = 0;
+            JsonNode confusion = m.path("classification").path("confusion");
+            for (int r = 0; r < confusion.size(); r++) {
+                for (int c = 0; c < confusion.get(r).size(); c++) {
+                    all += confusion.get(r).get(c).asLong();
+                    right += r == c ? confusion.get(r).get(c).asLong() : 0;
+                }
+            }
+            assertEquals(m.path("testSamples").asLong(), all, "the confusion matrix counts every scored frame");
+            assertEquals((double) right / all, acc, 1e-9, "accuracy = diagonal / total of the confusion matrix");
             JsonNode ci = m.path("confidenceIntervals").path("accuracy");
             assertTrue(ci.path("low").asDouble() <= acc && acc <= ci.path("high").asDouble(), "CI around " + acc);
         }

@@ -123,12 +123,14 @@ class TrainingServiceTest {
         for (CrossValidation.Fold f : cv.folds()) {
             assertTrue(heldOut.add(f.participantId()), "each participant held out once");
             assertTrue(!f.participantId().equals(f.validationParticipantId()));
-            double acc = f.metrics().get("accuracy");
-            assertTrue(acc >= 0 && acc <= 1, f.toString());
+            double correct = f.metrics().get("accuracy") * f.testSamples();
+            assertEquals(Math.round(correct), correct, 1e-6, "accuracy is a count of the fold's test frames: " + f);
         }
         double mean = cv.folds().stream().mapToDouble(f -> f.metrics().get("macro_f1")).average().orElseThrow();
         assertEquals(mean, cv.mean().get("macro_f1"), 1e-9);
-        assertTrue(cv.std().get("macro_f1") >= 0);
+        double ss = cv.folds().stream().mapToDouble(f -> Math.pow(f.metrics().get("macro_f1") - mean, 2)).sum();
+        assertEquals(Math.sqrt(ss / (cv.folds().size() - 1)), cv.std().get("macro_f1"), 1e-9,
+                "the spread is the (n-1) standard deviation of the folds");
         assertTrue(java.nio.file.Files.isRegularFile(Path.of("target/test-experiments/cnn_simple/cross_validation",
                 id, "folds.png")));
         assertEquals(1.0, cv.folds().get(0).metrics().get("epochs_trained"), "one epoch asked, one trained");
