@@ -63,6 +63,7 @@ public final class TrainedModel implements AutoCloseable {
     private final long sizeBytes;
     private final boolean participantBaseline;
     private final dev.emotion.core.training.MeanCrop globalBaseline;
+    private final float[] globalBaselineInput; // the cold-start baseline as model input, computed once
 
     private TrainedModel(Path dir) throws IOException {
         Path json = dir.resolve("model.json");
@@ -99,6 +100,7 @@ public final class TrainedModel implements AutoCloseable {
         Path baselinePng = dir.resolve(Trainer.BASELINE_FILE);
         globalBaseline = participantBaseline && Files.isRegularFile(baselinePng)
                 ? dev.emotion.core.training.MeanCrop.read(baselinePng) : null;
+        globalBaselineInput = globalBaseline == null ? null : input(globalBaseline);
         manager = Engine.getEngine("PyTorch").newBaseManager();
         try {
             net = EmotionNet.build(spec, task);
@@ -254,13 +256,19 @@ public final class TrainedModel implements AutoCloseable {
         if (!participantBaseline || baseline == null) {
             return;
         }
-        float[] theirs = new float[3 * inputSize * inputSize];
-        try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
-            BatchLoader.toChw(baseline.mat(bgrCrop.cols(), bgrCrop.rows()), inputSize, mean, std, 1, 0, theirs, 0);
-        }
+        float[] theirs = baseline == globalBaseline ? globalBaselineInput : input(baseline);
         for (int i = 0; i < theirs.length; i++) {
             batch[offset + i] -= theirs[i];
         }
+    }
+
+    /** A mean crop as normalised model input (resized straight to the input size, as a crop is). */
+    private float[] input(dev.emotion.core.training.MeanCrop baseline) {
+        float[] out = new float[3 * inputSize * inputSize];
+        try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+            BatchLoader.toChw(baseline.mat(baseline.width(), baseline.height()), inputSize, mean, std, 1, 0, out, 0);
+        }
+        return out;
     }
 
     /** Whether inputs are faces minus their person's mean face (the model was trained so). */
