@@ -3,12 +3,15 @@ package dev.emotion.cli;
 import dev.emotion.core.contract.Architecture;
 import dev.emotion.core.contract.Split;
 import dev.emotion.core.contract.Task;
+import dev.emotion.core.evaluation.IdentityProbe;
 import dev.emotion.core.faces.FaceDetector;
 import dev.emotion.core.faces.FaceDetectors;
 import dev.emotion.core.faces.FacePipeline;
 import dev.emotion.core.ingest.IngestOptions;
 import dev.emotion.core.ingest.ParticipantSplits;
 import dev.emotion.core.ingest.VideoIngest;
+import dev.emotion.core.models.Backbone;
+import dev.emotion.core.models.EmotionNet;
 import dev.emotion.core.synth.SynthPreset;
 import dev.emotion.core.synth.SyntheticStudy;
 import dev.emotion.core.training.Sample;
@@ -35,8 +38,13 @@ final class BenchRecipe {
     static final String HELP = """
             Usage: ./emotion bench-recipe [--preset quick] [--seed 42] [--folds 3] [--model cnn_simple] [--epochs 12]
                                           [--fps 5] [--variants recipe,no-augment] [--study-dir DIR]
+                                          [--enlarge 1.4] [--no-align] [--backbone B]
             Variants: recipe (the default training), no-augment (no flips, rotations, colour jitter, grayscale),
-            participant-baseline (each participant's mean face subtracted from their crops).
+            participant-baseline / no-baseline (each participant's mean face subtracted from their crops, or not),
+            no-drop-path (vit_scratch without stochastic depth), fine-tune (a pretrained backbone's last block
+            trained too, with augmentation). --backbone picks a pretrained architecture's backbone (face-expression).
+            --enlarge and --no-align change the ingest crop (side / detector box; eye alignment off); each crop has
+            its own store under --study-dir, the rendered videos are shared.
             Prints per variant macro-F1, balanced accuracy and accuracy (mean +- sd over folds), epochs trained.""";
 
     private BenchRecipe() {
@@ -44,13 +52,15 @@ final class BenchRecipe {
 
     static int run(List<String> argv) throws Exception {
         Args a = new Args("bench-recipe", argv, Set.of("preset", "seed", "folds", "model", "epochs", "fps",
-                "variants", "study-dir"), Set.of());
+                "variants", "study-dir", "enlarge", "backbone"), Set.of("no-align"));
         SynthPreset preset = SynthPreset.of(a.get("preset", "quick"));
         int seed = a.integer("seed", 42);
         int k = a.integer("folds", 3);
         Architecture arch = Architecture.valueOf(a.get("model", "cnn_simple").toUpperCase(Locale.ROOT));
         int epochs = a.integer("epochs", 12);
         double fps = a.number("fps", 5);
+        double enlarge = a.number("enlarge", FacePipeline.Options.DEFAULT.enlarge());
+        boolean align = !a.flag("no-align");
         List<String> variants = Arrays.asList(a.get("variants", "recipe,no-augment").split(","));
         Path dir = a.has("study-dir") ? Path.of(a.required("study-dir")) : Files.createTempDirectory("bench-recipe");
         SyntheticStudy.Spec spec = new SyntheticStudy.Spec("recipe", preset.participants(), preset.seconds(), 640,
@@ -68,9 +78,10 @@ final class BenchRecipe {
             ps = SyntheticStudy.generate(spec, dir.resolve("videos"), n -> bar.update(n, null));
             bar.finish(spec.totalFrames(), null);
         }
-        SampleStore store = new SampleStore(dir.resolve("store-" + (int) fps));
+        SampleStore store = new SampleStore(dir.resolve(String.format(Locale.ROOT, "store-%sfps-x%.2f-%s", fps, enlarge,
+                align ? "aligned" : "box")));
         if (store.samples("recipe", Split.TRAIN, null).isEmpty()) {
-            IngestOptions options = new IngestOptions(new FacePipeline.Options(fps, 224, 1.4, 90),
+            IngestOptions options = new IngestOptions(new FacePipeline.Options(fps, 224, enlarge, 90, align),
                     IngestOptions.DEFAULT.alignment(), IngestOptions.DEFAULT.toleranceMs(),
                     IngestOptions.DEFAULT.policy(), IngestOptions.DEFAULT.maxFramesPerBatch(),
                     IngestOptions.DEFAULT.maxBatchBytes());
@@ -90,17 +101,25 @@ final class BenchRecipe {
         List<String> rows = new ArrayList<>();
         for (String variant : variants) {
             Trainer.Config c = Trainer.Config.defaults(arch, Task.EMOTION_CLASS).withEpochs(epochs);
+            if (a.has("backbone")) {
+                c = c.withBackbone(Backbone.parse(a.required("backbone"), arch), null, null);
+            }
             switch (variant) {
                 case "recipe" -> { }
                 case "no-augment" -> c = c.withAugment(false);
                 case "participant-baseline" -> c = c.withParticipantBaseline(true);
+                case "no-baseline" -> c = c.withParticipantBaseline(false);
+                case "no-drop-path" -> System.setProperty(EmotionNet.DROP_PATH_PROPERTY, "0");
+                case "fine-tune" -> c = c.withUnfreezeLastBlock(true);
                 default -> throw new UsageException("bench-recipe: unknown variant '" + variant
-                        + "' (recipe, no-augment, participant-baseline)");
+                        + "' (recipe, no-augment, participant-baseline, no-baseline, no-drop-path, fine-tune)");
             }
             double[] f1 = new double[k];
             double[] bal = new double[k];
             double[] acc = new double[k];
             double[] trained = new double[k];
+            double[] probe = new double[k];
+            double chance = 0;
             long t0 = System.nanoTime();
             for (int f = 0; f < k; f++) {
                 List<String> test = groups.get(f);
@@ -121,17 +140,25 @@ final class BenchRecipe {
                 bal[f] = ev.metrics().get("balanced_accuracy");
                 acc[f] = ev.metrics().get("accuracy");
                 trained[f] = r.history().size();
-                System.out.printf(Locale.ROOT, "  %s fold %d: test %s -> macro-F1 %.3f, balanced accuracy %.3f%n",
-                        variant, f + 1, test, f1[f], bal[f]);
+                IdentityProbe.Result id = new Trainer().identityProbe(c.spec(), c.task(), r.bestCheckpoint(),
+                        byPerson.values().stream().flatMap(List::stream).toList(), 24, c.batchSize(),
+                        c.participantBaseline());
+                probe[f] = id.accuracy();
+                chance = id.chance();
+                System.out.printf(Locale.ROOT, "  %s fold %d: test %s -> macro-F1 %.3f, balanced accuracy %.3f, "
+                        + "identity probe %.3f%n", variant, f + 1, test, f1[f], bal[f], probe[f]);
             }
-            rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.1f | %.0f |", arch.id(), variant,
-                    meanSd(f1), meanSd(bal), meanSd(acc), Arrays.stream(trained).average().orElse(0),
-                    (System.nanoTime() - t0) / 1e9));
+            System.clearProperty(EmotionNet.DROP_PATH_PROPERTY);
+            rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s (chance %.2f) | %.1f | %.0f |",
+                    arch.id(), variant, meanSd(f1), meanSd(bal), meanSd(acc), meanSd(probe), chance,
+                    Arrays.stream(trained).average().orElse(0), (System.nanoTime() - t0) / 1e9));
         }
-        System.out.printf(Locale.ROOT, "%n%s, seed %d, %d folds grouped by participant, %s fps, up to %d epochs%n",
-                preset.label(), seed, k, fps, epochs);
-        System.out.println("| model | variant | macro-F1 | balanced accuracy | accuracy | epochs trained | seconds |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "%n%s, seed %d, %d folds grouped by participant, %s fps, up to %d epochs, "
+                + "crop %.2f x box, %s%n", preset.label(), seed, k, fps, epochs, enlarge,
+                align ? "eye-aligned" : "not aligned");
+        System.out.println("| model | variant | macro-F1 | balanced accuracy | accuracy | identity probe | epochs "
+                + "trained | seconds |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
         return 0;
     }

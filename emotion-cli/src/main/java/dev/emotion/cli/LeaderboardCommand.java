@@ -39,7 +39,8 @@ final class LeaderboardCommand {
             Renders the preset's study, ingests it (ingest-service), cross-validates every model with K folds grouped
             by participant (training-service; each fold: one group tested, the next stops early, the rest train),
             and computes the AU oracle (the labels' ceiling) on the same folds. Prints macro-F1, balanced accuracy
-            and accuracy per model (mean +- sd, 95 % t-interval over folds), training time and img/s; writes
+            and accuracy per model (mean +- sd, 95 % t-interval over folds), training time and img/s, and the
+            identity probe (how well a linear classifier names the person from the model's features); writes
             leaderboard.json and leaderboard.png to --out (default experiments/leaderboard/<study>). Run again to
             resume: finished models are kept. resnet_pretrained uses ImageNet weights when present in the weights
             directory, else face-api's face-expression backbone; vit_pretrained is skipped without its weights.""";
@@ -164,6 +165,11 @@ final class LeaderboardCommand {
                     .path("train_images_per_second").asDouble()).average().orElse(0));
             row.put("epochsTrained", fs.stream().mapToDouble(f -> f.path("metrics").path("epochs_trained")
                     .asDouble()).average().orElse(0));
+            if (fs.stream().allMatch(f -> f.path("metrics").has("identity_probe_accuracy"))) {
+                put(row, "identity_probe_accuracy", fs.stream().mapToDouble(f -> f.path("metrics")
+                        .path("identity_probe_accuracy").asDouble()).toArray());
+                row.put("identityProbeChance", fs.get(0).path("metrics").path("identity_probe_chance").asDouble());
+            }
         }
         if (groups != null) {
             Map<String, LabelTrack> tracks = new TreeMap<>();
@@ -206,16 +212,24 @@ final class LeaderboardCommand {
     }
 
     private static void print(ArrayNode rows) {
-        System.out.printf(Locale.ROOT, "%n| %-26s | %-26s | %-26s | %-26s | %8s | %6s | %6s |%n", "model",
-                "macro-F1 mean +- sd [95% CI]", "balanced acc.", "accuracy", "train s", "img/s", "epochs");
+        System.out.printf(Locale.ROOT, "%n| %-26s | %-26s | %-26s | %-26s | %8s | %6s | %6s | %-20s |%n", "model",
+                "macro-F1 mean +- sd [95% CI]", "balanced acc.", "accuracy", "train s", "img/s", "epochs",
+                "identity probe");
         System.out.println("|" + "-".repeat(28) + "|" + "-".repeat(28) + "|" + "-".repeat(28) + "|" + "-".repeat(28)
-                + "|" + "-".repeat(10) + "|" + "-".repeat(8) + "|" + "-".repeat(8) + "|");
+                + "|" + "-".repeat(10) + "|" + "-".repeat(8) + "|" + "-".repeat(8) + "|" + "-".repeat(22) + "|");
         for (JsonNode r : rows) {
-            System.out.printf(Locale.ROOT, "| %-26s | %-26s | %-26s | %-26s | %8.0f | %6.0f | %6.1f |%n",
+            JsonNode probe = r.path("identity_probe_accuracy");
+            String probeCell = probe.isMissingNode() ? "-" : String.format(Locale.ROOT, "%.2f +- %.2f (chance %.2f)",
+                    probe.path("mean").asDouble(), probe.path("sd").asDouble(),
+                    r.path("identityProbeChance").asDouble());
+            System.out.printf(Locale.ROOT, "| %-26s | %-26s | %-26s | %-26s | %8.0f | %6.0f | %6.1f | %-20s |%n",
                     r.path("model").asText(), cell(r.path("macro_f1")), cell(r.path("balanced_accuracy")),
                     cell(r.path("accuracy")), r.path("trainingSeconds").asDouble(),
-                    r.path("trainImagesPerSecond").asDouble(), r.path("epochsTrained").asDouble());
+                    r.path("trainImagesPerSecond").asDouble(), r.path("epochsTrained").asDouble(), probeCell);
         }
+        System.out.println("identity probe: accuracy of a linear classifier naming the participant from the model's "
+                + "penultimate features (all participants, first vs second half of each person's frames); lower is "
+                + "better, chance = 1 / participants.");
     }
 
     private static String cell(JsonNode m) {

@@ -131,7 +131,7 @@ final class TrainCommand {
         }
         body.put("allowRandomInit", a.flag("allow-random-init"));
         if (a.flag("unfreeze-last-block")) {
-            body.put("unfreezeLastBlock", true); // vit_pretrained: fine-tune the backbone's last block too
+            body.put("unfreezeLastBlock", true); // resnet/vit_pretrained: fine-tune the backbone's last block too
         }
         body.put("augment", !a.flag("no-augment"));
         if (a.flag("participant-baseline") || a.flag("no-participant-baseline")) {

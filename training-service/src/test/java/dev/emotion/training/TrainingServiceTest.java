@@ -134,6 +134,10 @@ class TrainingServiceTest {
         assertTrue(java.nio.file.Files.isRegularFile(Path.of("target/test-experiments/cnn_simple/cross_validation",
                 id, "folds.png")));
         assertEquals(1.0, cv.folds().get(0).metrics().get("epochs_trained"), "one epoch asked, one trained");
+        // The identity probe ran on every fold's features over the study's 5 people (chance 1/5).
+        cv.folds().forEach(f -> assertEquals(0.2, f.metrics().get("identity_probe_chance"), 1e-9, f.toString()));
+        assertEquals(cv.folds().stream().mapToDouble(f -> f.metrics().get("identity_probe_accuracy")).average()
+                .orElseThrow(), cv.mean().get("identity_probe_accuracy"), 1e-9);
 
         given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
                 .body(Map.of("studyId", STUDY, "model", "cnn_simple", "task", "emotion_class", "folds", 9))
@@ -184,7 +188,7 @@ class TrainingServiceTest {
         given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
                 .body(Map.of("studyId", STUDY, "model", "cnn_simple", "task", "emotion_class", "unfreezeLastBlock",
                         true)).post("/api/v1/trainings").then().statusCode(400)
-                .body("detail", containsString("unfreezeLastBlock applies to vit_pretrained only"));
+                .body("detail", containsString("unfreezeLastBlock applies to resnet_pretrained and vit_pretrained only"));
         given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
                 .body(Map.of("studyId", STUDY, "model", "face_expression_baseline", "task", "attention_regression"))
                 .post("/api/v1/trainings").then().statusCode(400)

@@ -25,9 +25,15 @@ public final class FacePipeline {
      * @param cropSize   side of the square crops in pixels
      * @param enlarge    crop side / longer box side
      * @param jpegQuality JPEG quality of the crops
+     * @param alignEyes  rotate each crop so that the eyes are level (roll correction; see {@link FaceCropper})
      */
-    public record Options(double maxFps, int cropSize, double enlarge, int jpegQuality) {
+    public record Options(double maxFps, int cropSize, double enlarge, int jpegQuality, boolean alignEyes) {
         public static final Options DEFAULT = new Options(30, 224, 1.4, 90);
+
+        /** Eye-aligned crops, the default. */
+        public Options(double maxFps, int cropSize, double enlarge, int jpegQuality) {
+            this(maxFps, cropSize, enlarge, jpegQuality, true);
+        }
     }
 
     /** What a run saw. */
@@ -42,7 +48,8 @@ public final class FacePipeline {
     public FacePipeline(FaceDetector detector, Options options) {
         this.detector = detector;
         this.options = options;
-        this.cropper = new FaceCropper(options.cropSize(), options.enlarge(), options.jpegQuality());
+        this.cropper = new FaceCropper(options.cropSize(), options.enlarge(), options.jpegQuality(),
+                options.alignEyes());
     }
 
     private record Item(int index, long ts, Mat bgr, RuntimeException failure, VideoReader.DecodeStats stats) {

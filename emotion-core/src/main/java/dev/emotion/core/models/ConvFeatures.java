@@ -10,4 +10,10 @@ import ai.djl.training.ParameterStore;
 public interface ConvFeatures {
 
     NDArray featureMap(ParameterStore ps, NDArray images);
+
+    /**
+     * Makes the last stage trainable again (fine-tuning on top of a frozen backbone; batch-norm statistics stay as
+     * pretrained because a frozen backbone runs in inference mode).
+     */
+    void unfreezeLastBlock();
 }

@@ -84,10 +84,23 @@ public final class EmotionNet extends AbstractBlock {
         return switch (spec.architecture()) {
             case CNN_SIMPLE -> new EmotionNet(spec, task, simpleCnn(), 512, mlpHead(512, out, 0.3f));
             case VIT_SCRATCH -> new EmotionNet(spec, task, new VisionTransformer(spec.inputSize(), 14, 384, 6, 6, 4,
-                    1e-6f), 384, Linear.builder().setUnits(out).build());
+                    1e-6f, vitScratchDropPath()), 384, Linear.builder().setUnits(out).build());
             default -> throw new IllegalArgumentException(spec.architecture().id() + " needs a backbone");
         };
     }
+
+    /**
+     * Stochastic depth of vit_scratch's last block ({@value #VIT_SCRATCH_DROP_PATH}, the rate DeiT uses for its
+     * small models); the system property {@value #DROP_PATH_PROPERTY} overrides it (the recipe benchmark's
+     * ablation). Inference is unaffected: drop-path acts only while training.
+     */
+    public static float vitScratchDropPath() {
+        String v = System.getProperty(DROP_PATH_PROPERTY);
+        return v == null ? VIT_SCRATCH_DROP_PATH : Float.parseFloat(v);
+    }
+
+    public static final float VIT_SCRATCH_DROP_PATH = 0.1f;
+    public static final String DROP_PATH_PROPERTY = "emotion.vitScratch.dropPath";
 
     private static SequentialBlock simpleCnn() {
         SequentialBlock b = new SequentialBlock();
@@ -127,15 +140,22 @@ public final class EmotionNet extends AbstractBlock {
     }
 
     /**
-     * vit_pretrained only: trains the backbone's last transformer block and final norm along with the head (the
-     * rest stays frozen). Call after loading the pretrained weights.
+     * Pretrained architectures: trains the backbone's last stage along with the head (vit_pretrained: the last
+     * transformer block and final norm; resnet_pretrained: ResNet-50's layer4, or the last stage of a face-api
+     * backbone); the rest stays frozen. Call after loading the pretrained weights.
      */
     public void unfreezeLastBlock() {
-        if (!(backbone instanceof VisionTransformer vit) || !spec.pretrainedBackbone()) {
-            throw new IllegalArgumentException("only vit_pretrained can unfreeze its last block, not "
-                    + spec.architecture().id());
+        if (!spec.pretrainedBackbone() || !spec.architecture().trained()) {
+            throw new IllegalArgumentException("only the pretrained architectures (resnet_pretrained, vit_pretrained) "
+                    + "can fine-tune their backbone's last block, not " + spec.architecture().id());
         }
-        vit.unfreezeLastBlock();
+        if (backbone instanceof VisionTransformer vit) {
+            vit.unfreezeLastBlock();
+        } else if (backbone instanceof ConvFeatures conv) {
+            conv.unfreezeLastBlock();
+        } else {
+            throw new IllegalArgumentException(spec.backbone().id() + " has no last block to fine-tune");
+        }
     }
 
     /** Whether {@link #gradCam} works for this model (a convolutional feature map before global pooling). */

@@ -48,6 +48,12 @@ public final class FaceExpressionNet extends AbstractBlock implements ConvFeatur
                 .optShape(new Shape(7)).build()) : null;
     }
 
+    /** dense3, the last dense block (256 channels at 7 x 7). */
+    @Override
+    public void unfreezeLastBlock() {
+        dense.get(dense.size() - 1).freezeParameters(false);
+    }
+
     @Override
     public NDArray featureMap(ParameterStore ps, NDArray images) {
         NDList x = new NDList(images);

@@ -48,6 +48,14 @@ public final class FaceRecognitionResNet extends AbstractBlock implements ConvFe
                 .optShape(new Shape(256, 128)).build()) : null;
     }
 
+    /** The last stage: the four 256-channel residuals (conv256_down .. conv256_down_out). */
+    @Override
+    public void unfreezeLastBlock() {
+        for (Residual r : blocks.subList(blocks.size() - 4, blocks.size())) {
+            r.freezeParameters(false);
+        }
+    }
+
     @Override
     public NDArray featureMap(ParameterStore ps, NDArray images) {
         return stages(ps, new NDList(images), false);

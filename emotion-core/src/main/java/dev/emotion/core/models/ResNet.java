@@ -60,6 +60,12 @@ public final class ResNet extends AbstractBlock implements ConvFeatures {
         return x.singletonOrThrow();
     }
 
+    /** layer4, the last stage (3 bottlenecks at 7 x 7 for a 224 input). */
+    @Override
+    public void unfreezeLastBlock() {
+        layers.get(layers.size() - 1).freezeParameters(false);
+    }
+
     @Override
     public NDArray featureMap(ParameterStore ps, NDArray images) {
         return stages(ps, new NDList(images), false);

@@ -34,6 +34,15 @@ public final class VisionTransformer extends AbstractBlock {
     private final LayerNorm norm;
 
     public VisionTransformer(int imageSize, int patch, int dim, int depth, int heads, double mlpRatio, float eps) {
+        this(imageSize, patch, dim, depth, heads, mlpRatio, eps, 0f);
+    }
+
+    /**
+     * @param dropPath stochastic depth of the last block; block i of n gets {@code dropPath * i / (n - 1)} (the
+     *                 first none), as in DeiT
+     */
+    public VisionTransformer(int imageSize, int patch, int dim, int depth, int heads, double mlpRatio, float eps,
+                             float dropPath) {
         if (imageSize % patch != 0) {
             throw new IllegalArgumentException("image size " + imageSize + " is not a multiple of patch " + patch);
         }
@@ -49,7 +58,8 @@ public final class VisionTransformer extends AbstractBlock {
         posEmbed = addParameter(Parameter.builder().setName("pos_embed").setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(1, tokens, dim)).optInitializer(new TruncatedNormalInitializer(0.02f)).build());
         for (int i = 0; i < depth; i++) {
-            blocks.add(addChildBlock("blocks_" + i, new TransformerBlock(dim, heads, mlpRatio, eps)));
+            float rate = depth < 2 ? dropPath : dropPath * i / (depth - 1);
+            blocks.add(addChildBlock("blocks_" + i, new TransformerBlock(dim, heads, mlpRatio, eps, rate)));
         }
         norm = addChildBlock("norm", LayerNorm.builder().axis(2).optEpsilon(eps).build());
     }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.emotion.core.contract.Architecture;
 import dev.emotion.core.contract.Task;
 import dev.emotion.core.evaluation.ClassificationMetrics;
+import dev.emotion.core.evaluation.IdentityProbe;
 import dev.emotion.core.evaluation.MultilabelMetrics;
 import dev.emotion.core.evaluation.Probabilities;
 import dev.emotion.core.evaluation.RegressionMetrics;
@@ -35,7 +36,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The training loop: AdamW, linear warm-up (at most 5 % of the updates) then cosine annealing with warm restarts,
+ * The training loop: AdamW, linear warm-up (at most 5 % of the updates) then one cosine annealing to the end of the
+ * run ({@code restartEpochs} is the shortest cycle; a run resumed beyond its cycle restarts, twice as long),
  * gradient clipping by global norm, gradient accumulation, class weights, early stopping and checkpoint choice on
  * the validation loss, best and last checkpoints,
  * and resume that continues exactly (parameters, optimizer moments, schedule position, per-epoch seeds). Frozen
@@ -183,8 +185,10 @@ public final class Trainer {
         }
         Engine engine = Engine.getEngine(ENGINE);
         try (NDManager root = engine.newBaseManager();
-             BatchLoader trainLoader = new BatchLoader(trainSet, spec, c.augment() && !spec.pretrainedBackbone(),
-                     c.seed(), c.participantBaseline());
+             // A frozen backbone's features are cached once, so it sees no augmentation; fine-tuning its last block
+             // runs the backbone every step and augments like the scratch models.
+             BatchLoader trainLoader = new BatchLoader(trainSet, spec, c.augment() && (!spec.pretrainedBackbone()
+                     || c.unfreezeLastBlock()), c.seed(), c.participantBaseline());
              BatchLoader valLoader = new BatchLoader(valSet, spec, false, c.seed(), c.participantBaseline())) {
             Files.createDirectories(dir);
             if (c.participantBaseline()) {
@@ -237,8 +241,11 @@ public final class Trainer {
 
             int batchesPerEpoch = (trainSet.size() + c.batchSize() - 1) / c.batchSize();
             long updatesPerEpoch = (batchesPerEpoch + c.gradAccum() - 1) / c.gradAccum();
-            LearningRate schedule = new LearningRate(c.learningRate(), warmupSteps(c, updatesPerEpoch),
-                    Math.max(1, c.restartEpochs()) * updatesPerEpoch, 2, 0.01f);
+            // One cosine over the whole run: a restart inside a run (the old 5-epoch first cycle in a 10-epoch run)
+            // threw the rate back up for its last epochs. restartEpochs only sets the shortest cycle.
+            long warmup = warmupSteps(c, updatesPerEpoch);
+            LearningRate schedule = new LearningRate(c.learningRate(), warmup,
+                    Math.max(1, (long) Math.max(c.restartEpochs(), c.epochs()) * updatesPerEpoch - warmup), 2, 0.01f);
 
             List<EpochReport> history = new ArrayList<>();
             int startEpoch = 1;
@@ -408,6 +415,56 @@ public final class Trainer {
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The {@link IdentityProbe} on a checkpoint's penultimate features (the backbone's output, what the head reads):
+     * up to {@code perPerson} frames of each participant, evenly spaced in time, with the participant baselines
+     * computed from all of that person's frames when the checkpoint was trained with them.
+     */
+    public IdentityProbe.Result identityProbe(ModelSpec spec, Task task, Path params, List<Sample> samples,
+                                              int perPerson, int batchSize, boolean participantBaseline) {
+        Map<String, List<Sample>> byPerson = new java.util.TreeMap<>();
+        samples.forEach(s -> byPerson.computeIfAbsent(s.participantId(), k -> new ArrayList<>()).add(s));
+        List<Sample> picked = new ArrayList<>();
+        for (List<Sample> own : byPerson.values()) {
+            List<Sample> sorted = own.stream().sorted(java.util.Comparator.comparing(Sample::videoId)
+                    .thenComparingLong(Sample::timestampMs)).toList();
+            int take = Math.min(perPerson, sorted.size());
+            for (int j = 0; j < take; j++) {
+                picked.add(sorted.get((int) ((long) j * sorted.size() / take)));
+            }
+        }
+        float[][] features = new float[picked.size()][];
+        Engine engine = Engine.getEngine(ENGINE);
+        try (NDManager root = engine.newBaseManager();
+             BatchLoader loader = new BatchLoader(picked, spec, false, 42,
+                     participantBaseline ? MeanCrop.perVideo(samples) : null)) {
+            EmotionNet net = EmotionNet.build(spec, task);
+            net.initialize(root, Math.min(2, batchSize));
+            loadParameters(net, root, params);
+            ParameterStore ps = new ParameterStore(root, false);
+            Iterator<BatchLoader.Batch> it = loader.batches(0, batchSize, false);
+            while (it.hasNext()) {
+                BatchLoader.Batch b = it.next();
+                try (NDManager step = root.newSubManager()) {
+                    NDArray f = net.backbone().forward(ps, new NDList(images(step, b)), false).get(0);
+                    int dim = (int) (f.size() / b.count());
+                    float[] flat = f.toFloatArray();
+                    for (int i = 0; i < b.count(); i++) {
+                        features[b.indices()[i]] = java.util.Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        long[] time = new long[picked.size()];
+        List<String> videos = picked.stream().map(Sample::videoId).distinct().sorted().toList();
+        for (int i = 0; i < time.length; i++) {
+            time[i] = videos.indexOf(picked.get(i).videoId()) * 1_000_000_000L + picked.get(i).timestampMs();
+        }
+        return IdentityProbe.measure(picked.stream().map(Sample::participantId).toList(), time, features);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.emotion.core.models;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -99,5 +100,70 @@ class ArchitecturesTest {
                 assertArrayEquals(new long[] {2, 8}, out.get(0).getShape().getShape());
             }
         }
+    }
+
+    /**
+     * Stochastic depth: while training, a block at drop-path 0.5 skips both residual branches for about a quarter
+     * of the samples (their tokens pass through unchanged); at inference it never skips.
+     */
+    @Test
+    void dropPathSkipsWholeSamplesOnlyWhileTraining() {
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
+            Engine.getEngine("PyTorch").setRandomSeed(5);
+            TransformerBlock block = new TransformerBlock(16, 2, 2, 1e-6f, 0.5f);
+            block.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(200, 5, 16));
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDArray x = manager.randomNormal(new Shape(200, 5, 16));
+            int unchangedTraining = unchanged(x, block.forward(ps, new NDList(x), true).get(0));
+            int unchangedInference = unchanged(x, block.forward(ps, new NDList(x), false).get(0));
+            assertTrue(unchangedTraining > 25 && unchangedTraining < 75, "expected ~50 of 200 samples skipped, got "
+                    + unchangedTraining);
+            assertEquals(0, unchangedInference);
+            assertEquals(EmotionNet.VIT_SCRATCH_DROP_PATH, ((VisionTransformer) EmotionNet.build(
+                    Architecture.VIT_SCRATCH, Task.EMOTION_CLASS).backbone()).blocks().get(5).dropPathRate(), 1e-6);
+        }
+    }
+
+    /**
+     * resnet_pretrained can fine-tune its backbone's last stage: on the face-expression backbone that is dense3 (its
+     * parameters become trainable, earlier blocks stay frozen); cnn_simple has nothing to unfreeze.
+     */
+    @Test
+    void resnetPretrainedUnfreezesOnlyItsLastStage() {
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
+            EmotionNet net = EmotionNet.build(ModelSpec.of(Architecture.RESNET_PRETRAINED, Backbone.FACE_EXPRESSION),
+                    Task.EMOTION_CLASS);
+            net.initialize(manager, 2);
+            long headOnly = net.parameterCount(true);
+            net.unfreezeLastBlock();
+            long dense3 = 0;
+            for (var p : net.getParameters()) {
+                if (p.getKey().startsWith("01backbone_04dense3") || p.getKey().contains("dense3")) {
+                    dense3 += p.getValue().getArray().size();
+                }
+                if (p.getKey().contains("dense0")) {
+                    assertTrue(!p.getValue().requiresGradient(), p.getKey() + " must stay frozen");
+                }
+            }
+            assertTrue(dense3 > 0, "dense3 parameters found");
+            assertEquals(headOnly + dense3, net.parameterCount(true));
+            EmotionNet cnn = EmotionNet.build(Architecture.CNN_SIMPLE, Task.EMOTION_CLASS);
+            assertThrows(IllegalArgumentException.class, cnn::unfreezeLastBlock);
+        }
+    }
+
+    private static int unchanged(NDArray in, NDArray out) {
+        float[] a = in.toFloatArray();
+        float[] b = out.toFloatArray();
+        int per = a.length / 200;
+        int n = 0;
+        for (int s = 0; s < 200; s++) {
+            boolean same = true;
+            for (int j = s * per; j < (s + 1) * per && same; j++) {
+                same = Math.abs(a[j] - b[j]) < 1e-6;
+            }
+            n += same ? 1 : 0;
+        }
+        return n;
     }
 }

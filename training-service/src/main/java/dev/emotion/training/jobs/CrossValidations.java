@@ -7,6 +7,7 @@ import dev.emotion.core.contract.CrossValidation;
 import dev.emotion.core.contract.JobState;
 import dev.emotion.core.contract.Split;
 import dev.emotion.core.contract.Topic;
+import dev.emotion.core.evaluation.IdentityProbe;
 import dev.emotion.core.evaluation.ReportCharts;
 import dev.emotion.core.ingest.ParticipantSplits;
 import dev.emotion.core.training.Sample;
@@ -43,6 +44,8 @@ public class CrossValidations {
 
     private static final Logger LOG = Logger.getLogger(CrossValidations.class);
     public static final String SCHEME = "leave-one-participant-out";
+    /** Frames per participant the identity probe reads (evenly spaced in time): enough for a linear probe, cheap. */
+    static final int PROBE_FRAMES_PER_PERSON = 24;
 
     /** A cross-validation's state; {@code folds} fills in as folds finish. */
     public record Status(String crossValidationId, String studyId, String model, String task, JobState state,
@@ -159,6 +162,12 @@ public class CrossValidations {
                 metrics.put("best_epoch", (double) result.bestEpoch());
                 metrics.put("train_images_per_second", result.history().stream()
                         .mapToDouble(Trainer.EpochReport::imagesPerSecond).filter(x -> x > 0).average().orElse(0));
+                // How much identity this fold's features still carry (all of the study's people; see IdentityProbe).
+                IdentityProbe.Result probe = new Trainer().identityProbe(c.spec(), c.task(), result.bestCheckpoint(),
+                        byParticipant.values().stream().flatMap(List::stream).toList(), PROBE_FRAMES_PER_PERSON,
+                        c.batchSize(), c.participantBaseline());
+                metrics.put("identity_probe_accuracy", probe.accuracy());
+                metrics.put("identity_probe_chance", probe.chance());
                 folds.add(new CrossValidation.Fold(test, val, train.size(), testSamples.size(), metrics));
                 LOG.infof("cross-validation %s: fold %s %s", id, test, metrics);
             }

@@ -201,8 +201,8 @@ public class TrainingJobs {
                 or(r.patience(), d.patience()), or(r.seed(), d.seed()), or(r.augment(), d.augment()),
                 d.classWeights(), or(r.allowRandomInit(), false), d.backbone(), r.weights(), r.weightsSha256(),
                 or(r.unfreezeLastBlock(), false), a.trained() && or(r.participantBaseline(), d.participantBaseline()));
-        if (c.unfreezeLastBlock() && a != Architecture.VIT_PRETRAINED) {
-            throw new Refused("unfreezeLastBlock applies to vit_pretrained only, not " + a.id());
+        if (c.unfreezeLastBlock() && a != Architecture.VIT_PRETRAINED && a != Architecture.RESNET_PRETRAINED) {
+            throw new Refused("unfreezeLastBlock applies to resnet_pretrained and vit_pretrained only, not " + a.id());
         }
         if (!a.trained()) {
             c = c.withEpochs(1); // nothing is trained: one validation pass
