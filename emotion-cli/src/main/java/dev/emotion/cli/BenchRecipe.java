@@ -12,6 +12,7 @@ import dev.emotion.core.ingest.ParticipantSplits;
 import dev.emotion.core.ingest.VideoIngest;
 import dev.emotion.core.models.Backbone;
 import dev.emotion.core.models.EmotionNet;
+import dev.emotion.core.models.ModelSpec;
 import dev.emotion.core.synth.SynthPreset;
 import dev.emotion.core.synth.SyntheticStudy;
 import dev.emotion.core.training.Sample;
@@ -38,12 +39,12 @@ final class BenchRecipe {
     static final String HELP = """
             Usage: ./emotion bench-recipe [--preset quick] [--seed 42] [--folds 3] [--model cnn_simple] [--epochs 12]
                                           [--fps 5] [--variants recipe,no-augment] [--study-dir DIR]
-                                          [--enlarge 1.4] [--no-align] [--backbone B]
+                                          [--enlarge 1.4] [--align] [--backbone B]
             Variants: recipe (the default training), no-augment (no flips, rotations, colour jitter, grayscale),
             participant-baseline / no-baseline (each participant's mean face subtracted from their crops, or not),
             no-drop-path (vit_scratch without stochastic depth), fine-tune (a pretrained backbone's last block
-            trained too, with augmentation). --backbone picks a pretrained architecture's backbone (face-expression).
-            --enlarge and --no-align change the ingest crop (side / detector box; eye alignment off); each crop has
+            trained too, with augmentation), input-96 (cnn_simple at 96 px instead of 64). --backbone picks a pretrained architecture's backbone (face-expression).
+            --enlarge and --align change the ingest crop (side / detector box; eye-aligned, roll-corrected); each has
             its own store under --study-dir, the rendered videos are shared.
             Prints per variant macro-F1, balanced accuracy and accuracy (mean +- sd over folds), epochs trained.""";
 
@@ -52,7 +53,7 @@ final class BenchRecipe {
 
     static int run(List<String> argv) throws Exception {
         Args a = new Args("bench-recipe", argv, Set.of("preset", "seed", "folds", "model", "epochs", "fps",
-                "variants", "study-dir", "enlarge", "backbone"), Set.of("no-align"));
+                "variants", "study-dir", "enlarge", "backbone"), Set.of("align"));
         SynthPreset preset = SynthPreset.of(a.get("preset", "quick"));
         int seed = a.integer("seed", 42);
         int k = a.integer("folds", 3);
@@ -60,7 +61,7 @@ final class BenchRecipe {
         int epochs = a.integer("epochs", 12);
         double fps = a.number("fps", 5);
         double enlarge = a.number("enlarge", FacePipeline.Options.DEFAULT.enlarge());
-        boolean align = !a.flag("no-align");
+        boolean align = a.flag("align");
         List<String> variants = Arrays.asList(a.get("variants", "recipe,no-augment").split(","));
         Path dir = a.has("study-dir") ? Path.of(a.required("study-dir")) : Files.createTempDirectory("bench-recipe");
         SyntheticStudy.Spec spec = new SyntheticStudy.Spec("recipe", preset.participants(), preset.seconds(), 640,
@@ -111,8 +112,9 @@ final class BenchRecipe {
                 case "no-baseline" -> c = c.withParticipantBaseline(false);
                 case "no-drop-path" -> System.setProperty(EmotionNet.DROP_PATH_PROPERTY, "0");
                 case "fine-tune" -> c = c.withUnfreezeLastBlock(true);
+                case "input-96" -> System.setProperty(ModelSpec.CNN_INPUT_PROPERTY, "96"); // read by spec()
                 default -> throw new UsageException("bench-recipe: unknown variant '" + variant
-                        + "' (recipe, no-augment, participant-baseline, no-baseline, no-drop-path, fine-tune)");
+                        + "' (recipe, no-augment, participant-baseline, no-baseline, no-drop-path, fine-tune, input-96)");
             }
             double[] f1 = new double[k];
             double[] bal = new double[k];
@@ -149,6 +151,7 @@ final class BenchRecipe {
                         + "identity probe %.3f%n", variant, f + 1, test, f1[f], bal[f], probe[f]);
             }
             System.clearProperty(EmotionNet.DROP_PATH_PROPERTY);
+            System.clearProperty(ModelSpec.CNN_INPUT_PROPERTY);
             rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s (chance %.2f) | %.1f | %.0f |",
                     arch.id(), variant, meanSd(f1), meanSd(bal), meanSd(acc), meanSd(probe), chance,
                     Arrays.stream(trained).average().orElse(0), (System.nanoTime() - t0) / 1e9));

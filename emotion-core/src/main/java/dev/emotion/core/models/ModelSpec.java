@@ -33,7 +33,7 @@ public record ModelSpec(Architecture architecture, int inputSize, float[] mean, 
             throw new IllegalArgumentException("backbone " + backbone.id() + " does not fit " + a.id());
         }
         return switch (a) {
-            case CNN_SIMPLE -> new ModelSpec(a, 64, HALF, HALF, 64, 32, 1e-3f, null,
+            case CNN_SIMPLE -> new ModelSpec(a, cnnSimpleInputSize(), HALF, HALF, 64, 32, 1e-3f, null,
                     "4 conv blocks (conv-BN-ReLU-pool, 64-128-256-512) + global average pool + MLP head");
             case VIT_SCRATCH -> new ModelSpec(a, 112, HALF, HALF, 32, 16, 3e-4f, null,
                     "ViT from scratch: 14x14 patches, 6 pre-norm blocks, width 384, 6 heads, MLP x4");
@@ -45,5 +45,18 @@ public record ModelSpec(Architecture architecture, int inputSize, float[] mean, 
                     + ") + head 768-1024-out with dropout");
             case FACE_EXPRESSION_BASELINE -> throw new IllegalStateException();
         };
+    }
+
+    /** The system property that overrides cnn_simple's input side, for the recipe benchmark's input-size rows. */
+    public static final String CNN_INPUT_PROPERTY = "emotion.cnnSimple.inputSize";
+
+    /**
+     * cnn_simple's input side: 64 px (measured against 96 px in docs/training.md). The property
+     * {@value #CNN_INPUT_PROPERTY} changes it for in-process benchmarks only: a served model is rebuilt at the
+     * default size.
+     */
+    static int cnnSimpleInputSize() {
+        String v = System.getProperty(CNN_INPUT_PROPERTY);
+        return v == null ? 64 : Integer.parseInt(v);
     }
 }
