@@ -24,9 +24,9 @@ import org.bytedeco.opencv.opencv_core.Size;
  * it and encodes it as JPEG. Where the square leaves the frame, edge pixels are repeated rather than the face
  * shifted, so the face stays centred. With eye alignment on (off by default: on the synthetic study it cost about
  * 0.08 macro-F1 over six held-out folds, docs/training.md) and a detector that gives eye keypoints,
- * the crop is also rotated about the box centre so that the eyes lie on a horizontal line: a rolled head then looks
- * like an upright one to the model, at ingest and at inference alike, and centred on the face's own vertical axis
- * through the eyes' midpoint. Rolls under {@value #MIN_ROLL_DEGREES} degrees are only re-centred (resampling would
+ * the crop is centred on the face's own vertical axis through the eyes' midpoint and rotated about that centre so
+ * that the eyes lie on a horizontal line: a rolled head then looks like an upright one to the model (ingest and
+ * scoring must then both align). Rolls under {@value #MIN_ROLL_DEGREES} degrees are only re-centred (resampling would
  * only blur); beyond {@value #MAX_ROLL_DEGREES} degrees the keypoints are taken as unreliable and the box square is
  * used.
  */
@@ -42,17 +42,17 @@ public final class FaceCropper {
     private final boolean alignEyes;
     private final int[] jpegParams;
 
-    /**
-     * @param size    output side in pixels (224 by default: every model resizes from there)
-     * @param enlarge square side / longer box side (1.4 by default)
-     * @param quality JPEG quality 1..100
-     */
     /** Box-centred crops without eye alignment (the default; see the class comment). */
     public FaceCropper(int size, double enlarge, int quality) {
         this(size, enlarge, quality, false);
     }
 
-    /** @param alignEyes rotate the crop so that the detector's eye keypoints are level (when it gives them) */
+    /**
+     * @param size      output side in pixels (224 by default: every model resizes from there)
+     * @param enlarge   square side / longer box side (1.4 by default)
+     * @param quality   JPEG quality 1..100
+     * @param alignEyes rotate the crop so that the detector's eye keypoints are level (when it gives them)
+     */
     public FaceCropper(int size, double enlarge, int quality, boolean alignEyes) {
         if (size < 8 || enlarge < 1 || quality < 1 || quality > 100) {
             throw new IllegalArgumentException("crop size " + size + " (>= 8), enlarge " + enlarge
