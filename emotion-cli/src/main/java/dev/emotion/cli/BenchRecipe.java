@@ -15,6 +15,7 @@ import dev.emotion.core.models.EmotionNet;
 import dev.emotion.core.models.ModelSpec;
 import dev.emotion.core.synth.SynthPreset;
 import dev.emotion.core.synth.SyntheticStudy;
+import dev.emotion.core.training.MeanCrop;
 import dev.emotion.core.training.Sample;
 import dev.emotion.core.training.SampleStore;
 import dev.emotion.core.training.Trainer;
@@ -97,6 +98,8 @@ final class BenchRecipe {
         for (Sample s : Trainer.usable(store.samples("recipe", Split.TRAIN, null), Task.EMOTION_CLASS)) {
             byPerson.computeIfAbsent(s.participantId(), x -> new ArrayList<>()).add(s);
         }
+        List<Sample> everyone = byPerson.values().stream().flatMap(List::stream).toList();
+        Map<String, MeanCrop> baselines = MeanCrop.perVideo(everyone); // for the identity probe: fold-independent
         List<List<String>> groups = ParticipantSplits.groupedFolds(byPerson.keySet(), k, seed);
         k = groups.size();
         List<String> rows = new ArrayList<>();
@@ -143,8 +146,7 @@ final class BenchRecipe {
                 acc[f] = ev.metrics().get("accuracy");
                 trained[f] = r.history().size();
                 IdentityProbe.Result id = new Trainer().identityProbe(c.spec(), c.task(), r.bestCheckpoint(),
-                        byPerson.values().stream().flatMap(List::stream).toList(), 24, c.batchSize(),
-                        c.participantBaseline());
+                        everyone, 24, c.batchSize(), c.participantBaseline() ? baselines : null);
                 probe[f] = id.accuracy();
                 chance = id.chance();
                 System.out.printf(Locale.ROOT, "  %s fold %d: test %s -> macro-F1 %.3f, balanced accuracy %.3f, "

@@ -23,6 +23,8 @@ final class TrainCommand {
             Pretrained backbones: resnet50 and vit_b_16 need ImageNet safetensors (README, 'Pretrained weights');
             resnet34-faces and face-expression are face-api networks fetched by deploy/models/fetch-models.sh.
             face_expression_baseline imports face-api's expression classifier without training (emotion_class).
+            --unfreeze-last-block (resnet_pretrained, vit_pretrained) also trains the backbone's last stage, with
+            augmentation (no feature cache then).
             Participant baselines (each person's mean face subtracted from their crops; scoring keeps a running mean
             per tracked face) are on by default for cnn_simple and vit_scratch, off for the pretrained backbones.
                    ./emotion train --eval-only MODEL_ID [--split val|test]   (scores a registered model)

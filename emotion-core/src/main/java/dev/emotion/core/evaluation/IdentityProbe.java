@@ -11,8 +11,9 @@ import java.util.Map;
  * regression of {@link AuOracle}) learns participant ids from the penultimate features of half of each person's
  * frames and names the person of the other half. The halves are the first and the second half of each person's
  * frames in time (then the other way round), so the probe must recognise people across different expressions and
- * moments, not memorise neighbouring frames (participants with fewer than two frames are left out). Chance is one over the number of participants. A model that reads
- * expressions and ignores identity scores near chance; features that encode the face itself score near 1.
+ * moments, not memorise neighbouring frames (participants with fewer than two frames are left out). Chance is one
+ * over the number of participants. A model that reads expressions and ignores identity scores near chance; features
+ * that encode the face itself score near 1.
  */
 public final class IdentityProbe {
 
@@ -69,13 +70,7 @@ public final class IdentityProbe {
         double[][] p = AuOracle.fitPredict(train, test, classes);
         int ok = 0;
         for (int i = 0; i < test.size(); i++) {
-            int best = 0;
-            for (int k = 1; k < classes; k++) {
-                if (p[i][k] > p[i][best]) {
-                    best = k;
-                }
-            }
-            ok += best == test.get(i).label() ? 1 : 0;
+            ok += ClassificationMetrics.argMax(p[i]) == test.get(i).label() ? 1 : 0;
         }
         return ok;
     }

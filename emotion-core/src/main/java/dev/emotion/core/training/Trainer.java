@@ -93,6 +93,14 @@ public final class Trainer {
             return ModelSpec.of(architecture, backbone == null ? Backbone.defaultFor(architecture) : backbone);
         }
 
+        /**
+         * Whether training changes the backbone: trained from scratch, or a pretrained one with its last stage
+         * unfrozen. Otherwise the backbone's features are fixed: cached once, not augmented, the same in every fold.
+         */
+        public boolean trainsBackbone() {
+            return !spec().pretrainedBackbone() || unfreezeLastBlock;
+        }
+
         /** A pretrained architecture on another backbone, with weights from {@code weights} (null: the default). */
         public Config withBackbone(Backbone b, String weightsLocation, String sha256) {
             return new Config(architecture, task, epochs, batchSize, gradAccum, learningRate, weightDecay,
@@ -187,8 +195,8 @@ public final class Trainer {
         try (NDManager root = engine.newBaseManager();
              // A frozen backbone's features are cached once, so it sees no augmentation; fine-tuning its last block
              // runs the backbone every step and augments like the scratch models.
-             BatchLoader trainLoader = new BatchLoader(trainSet, spec, c.augment() && (!spec.pretrainedBackbone()
-                     || c.unfreezeLastBlock()), c.seed(), c.participantBaseline());
+             BatchLoader trainLoader = new BatchLoader(trainSet, spec, c.augment() && c.trainsBackbone(), c.seed(),
+                     c.participantBaseline());
              BatchLoader valLoader = new BatchLoader(valSet, spec, false, c.seed(), c.participantBaseline())) {
             Files.createDirectories(dir);
             if (c.participantBaseline()) {
@@ -234,7 +242,7 @@ public final class Trainer {
 
             float[] trainFeatures = null;
             float[] valFeatures = null;
-            if (spec.pretrainedBackbone() && !c.unfreezeLastBlock()) {
+            if (!c.trainsBackbone()) {
                 trainFeatures = features(net, ps, root, trainLoader, c.batchSize());
                 valFeatures = features(net, ps, root, valLoader, c.batchSize());
             }
@@ -419,14 +427,15 @@ public final class Trainer {
 
     /**
      * The {@link IdentityProbe} on a checkpoint's penultimate features (the backbone's output, what the head reads):
-     * up to {@code perPerson} frames of each participant, evenly spaced in time, with the participant baselines
-     * computed from all of that person's frames when the checkpoint was trained with them.
+     * up to {@code perPerson} frames of each participant, evenly spaced in time. {@code baselines}: the participant
+     * baselines the checkpoint was trained with (per video, from all of its frames; null: none), computed once by
+     * the caller because they do not change from fold to fold.
      */
     public IdentityProbe.Result identityProbe(ModelSpec spec, Task task, Path params, List<Sample> samples,
-                                              int perPerson, int batchSize, boolean participantBaseline) {
+                                              int perPerson, int batchSize, Map<String, MeanCrop> baselines) {
         Map<String, List<Sample>> byPerson = new java.util.TreeMap<>();
         samples.forEach(s -> byPerson.computeIfAbsent(s.participantId(), k -> new ArrayList<>()).add(s));
-        List<Sample> picked = new ArrayList<>();
+        List<Sample> picked = new ArrayList<>(); // per person, in time order: a frame's index is its time
         for (List<Sample> own : byPerson.values()) {
             List<Sample> sorted = own.stream().sorted(java.util.Comparator.comparing(Sample::videoId)
                     .thenComparingLong(Sample::timestampMs)).toList();
@@ -438,8 +447,7 @@ public final class Trainer {
         float[][] features = new float[picked.size()][];
         Engine engine = Engine.getEngine(ENGINE);
         try (NDManager root = engine.newBaseManager();
-             BatchLoader loader = new BatchLoader(picked, spec, false, 42,
-                     participantBaseline ? MeanCrop.perVideo(samples) : null)) {
+             BatchLoader loader = new BatchLoader(picked, spec, false, 42, baselines)) {
             EmotionNet net = EmotionNet.build(spec, task);
             net.initialize(root, Math.min(2, batchSize));
             loadParameters(net, root, params);
@@ -459,12 +467,8 @@ public final class Trainer {
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
-        long[] time = new long[picked.size()];
-        List<String> videos = picked.stream().map(Sample::videoId).distinct().sorted().toList();
-        for (int i = 0; i < time.length; i++) {
-            time[i] = videos.indexOf(picked.get(i).videoId()) * 1_000_000_000L + picked.get(i).timestampMs();
-        }
-        return IdentityProbe.measure(picked.stream().map(Sample::participantId).toList(), time, features);
+        return IdentityProbe.measure(picked.stream().map(Sample::participantId).toList(),
+                java.util.stream.LongStream.range(0, picked.size()).toArray(), features);
     }
 
     /**

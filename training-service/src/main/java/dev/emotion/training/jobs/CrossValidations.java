@@ -10,6 +10,7 @@ import dev.emotion.core.contract.Topic;
 import dev.emotion.core.evaluation.IdentityProbe;
 import dev.emotion.core.evaluation.ReportCharts;
 import dev.emotion.core.ingest.ParticipantSplits;
+import dev.emotion.core.training.MeanCrop;
 import dev.emotion.core.training.Sample;
 import dev.emotion.core.training.Trainer;
 import dev.emotion.core.view.StudyCatalog;
@@ -134,6 +135,10 @@ public class CrossValidations {
         String pretrained = null;
         try {
             Map<String, List<Sample>> byParticipant = samplesByParticipant(studyId, c);
+            List<Sample> everyone = byParticipant.values().stream().flatMap(List::stream).toList();
+            // Each video's mean crop (for the identity probe) depends on no fold: read the crops once.
+            Map<String, MeanCrop> baselines = c.participantBaseline() ? MeanCrop.perVideo(everyone) : null;
+            IdentityProbe.Result probe = null;
             Path dir = jobs.experiments().resolve(c.architecture().id()).resolve("cross_validation").resolve(id);
             for (int i = 0; i < groups.size(); i++) {
                 List<String> testGroup = groups.get(i);
@@ -163,9 +168,11 @@ public class CrossValidations {
                 metrics.put("train_images_per_second", result.history().stream()
                         .mapToDouble(Trainer.EpochReport::imagesPerSecond).filter(x -> x > 0).average().orElse(0));
                 // How much identity this fold's features still carry (all of the study's people; see IdentityProbe).
-                IdentityProbe.Result probe = new Trainer().identityProbe(c.spec(), c.task(), result.bestCheckpoint(),
-                        byParticipant.values().stream().flatMap(List::stream).toList(), PROBE_FRAMES_PER_PERSON,
-                        c.batchSize(), c.participantBaseline());
+                // A backbone that training leaves alone gives the same features, hence the same probe, every fold.
+                if (probe == null || c.trainsBackbone()) {
+                    probe = new Trainer().identityProbe(c.spec(), c.task(), result.bestCheckpoint(), everyone,
+                            PROBE_FRAMES_PER_PERSON, c.batchSize(), baselines);
+                }
                 metrics.put("identity_probe_accuracy", probe.accuracy());
                 metrics.put("identity_probe_chance", probe.chance());
                 folds.add(new CrossValidation.Fold(test, val, train.size(), testSamples.size(), metrics));
