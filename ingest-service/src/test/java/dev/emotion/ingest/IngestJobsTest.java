@@ -73,6 +73,10 @@ class IngestJobsTest {
         assertEquals(Split.VAL, p.split());
         assertEquals(180L, p.frames(), "6 s at 30 fps");
         assertTrue(p.faces() >= 170, "faces " + p.faces());
+        var read = new dev.emotion.core.labels.AffdexCsvReader().read(DATA.resolve(folder).resolve("p01.csv"));
+        assertEquals(new IngestCompleted.LabelFile("imotions", "0-100", (long) read.samples().size(),
+                read.noFaceRows(), 0L), p.labelFile(), "the manifest says how the label file was read");
+        assertTrue(p.labelFile().rows() >= 100, "rows " + p.labelFile().rows());
 
         List<FaceBatch> batches = KAFKA.readToEnd(Topic.INGEST_FRAMES.topicName()).stream()
                 .filter(r -> r.value().contains(jobId))

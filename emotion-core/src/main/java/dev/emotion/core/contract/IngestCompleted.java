@@ -19,8 +19,29 @@ public record IngestCompleted(Integer version, String studyId, String jobId, Lis
     public record Detector(String name, Boolean fallback, String note) {
     }
 
+    /**
+     * @param labelFile what the participant's label file held (absent without labels, and in manifests written
+     *                  before it existed)
+     */
     public record ParticipantCounts(String participantId, String videoId, Split split, Long frames, Long faces,
-                                    Long labelled, Long batches) {
+                                    Long labelled, Long batches, LabelFile labelFile) {
+
+        public ParticipantCounts(String participantId, String videoId, Split split, Long frames, Long faces,
+                                 Long labelled, Long batches) {
+            this(participantId, videoId, split, frames, faces, labelled, batches, null);
+        }
+    }
+
+    /**
+     * How a participant's iMotions/Affdex file was read.
+     *
+     * @param format     {@code imotions} or {@code affdex-sdk}
+     * @param scale      the scores' scale found in the file: {@code 0-100} (AFFDEX) or {@code 0-1}
+     * @param rows       annotation rows kept (one per timestamp)
+     * @param noFaceRows rows saying no face was found at that time
+     * @param badRows    rows with unusable values (skipped; the file is refused above 10 %)
+     */
+    public record LabelFile(String format, String scale, Long rows, Long noFaceRows, Long badRows) {
     }
 
     public Map<Split, Long> facesPerSplit() {
@@ -48,6 +69,13 @@ public record IngestCompleted(Integer version, String studyId, String jobId, Lis
                 p.nonNegative("faces", c.faces());
                 p.nonNegative("labelled", c.labelled());
                 p.nonNegative("batches", c.batches());
+                if (c.labelFile() != null) {
+                    p.notBlank("labelFile.format", c.labelFile().format());
+                    p.notBlank("labelFile.scale", c.labelFile().scale());
+                    p.nonNegative("labelFile.rows", c.labelFile().rows());
+                    p.nonNegative("labelFile.noFaceRows", c.labelFile().noFaceRows());
+                    p.nonNegative("labelFile.badRows", c.labelFile().badRows());
+                }
                 if (c.labelled() != null && c.faces() != null && c.labelled() > c.faces()) {
                     p.add("labelled", c.labelled() + " is more than faces (" + c.faces() + ")");
                 }

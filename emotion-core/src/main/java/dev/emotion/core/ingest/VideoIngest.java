@@ -5,6 +5,7 @@ import dev.emotion.core.contract.Contract;
 import dev.emotion.core.contract.EmotionLabels;
 import dev.emotion.core.contract.FaceBatch;
 import dev.emotion.core.contract.FaceFrame;
+import dev.emotion.core.contract.IngestCompleted;
 import dev.emotion.core.contract.IngestCompleted.ParticipantCounts;
 import dev.emotion.core.contract.Split;
 import dev.emotion.core.faces.FaceCrop;
@@ -115,7 +116,8 @@ public final class VideoIngest {
         });
         flush.run();
         ParticipantCounts counts = new ParticipantCounts(participantId, videoId, split, (long) result.framesSampled(),
-                faces[0], labelled[0], (long) batchIndex[0]);
+                faces[0], labelled[0], (long) batchIndex[0], track == null ? null : new IngestCompleted.LabelFile(
+                track.format(), track.scale(), (long) track.samples().size(), track.noFaceRows(), track.badRows()));
         return new Outcome(counts, labelCounts, excluded, fps, track);
     }
 

@@ -63,8 +63,10 @@ public final class AffdexCsvReader {
         String line;
         int row = 0;
         Header header = null;
-        List<LabelSample> samples = new ArrayList<>();
+        List<RawRow> rows = new ArrayList<>();
         int dataRows = 0;
+        int noFaceRows = 0;
+        boolean previousNoFace = false;
         int badRows = 0;
         String firstBad = null;
         long previous = Long.MIN_VALUE;
@@ -83,10 +85,7 @@ public final class AffdexCsvReader {
             }
             if (header == null) {
                 if (line.startsWith("#")) {
-                    List<String> cells = CsvLine.split(line.substring(1), CsvLine.delimiterOf(line));
-                    if (!cells.get(0).isEmpty()) {
-                        metadata.put(cells.get(0), cells.size() > 1 ? cells.get(1) : "");
-                    }
+                    metadata(line.substring(1), metadata);
                     continue;
                 }
                 header = Header.of(file, row, line);
@@ -97,6 +96,14 @@ public final class AffdexCsvReader {
             String tsColumn = header.names.get(header.timestamp);
             String tsCell = cell(cells, header.timestamp);
             long ts;
+            boolean gluedNoFace = false;
+            java.util.regex.Matcher glued = GLUED_NO_FACE.matcher(tsCell);
+            if (glued.matches()) {
+                // The Affdex SDK's video demo writes a no-face row as "18.0000nan,nan,no,...": the timestamp
+                // glued to the first "nan" (its comma is missing, so the row is one field short).
+                tsCell = glued.group(1);
+                gluedNoFace = true;
+            }
             try {
                 double t = Double.parseDouble(tsCell);
                 if (!Double.isFinite(t) || t < 0) {
@@ -113,15 +120,25 @@ public final class AffdexCsvReader {
                 throw new LabelFileException(file, row, tsColumn, "time goes backwards (" + ts + " ms after "
                         + previous + " ms at row " + previousRow + "); export the data sorted by time");
             }
+            Values values = gluedNoFace ? Values.NO_FACE : header.values(cells);
             if (ts == previous) {
-                continue; // iMotions repeats a timestamp for other sensors' events: the first row stands.
+                // iMotions repeats a timestamp for other sensors' rows (GSR, eye tracking) and the Affdex SDK for
+                // a second face: the first row with a face stands, an earlier face-less row at that time gives way.
+                if (previousNoFace && values.raw() != null) {
+                    rows.set(rows.size() - 1, new RawRow(ts, values.raw(), values.expressions()));
+                    noFaceRows--;
+                    previousNoFace = false;
+                }
+                continue;
             }
-            Values values = header.values(cells);
             if (values.problem() != null) {
                 badRows++;
                 firstBad = warn(warnings, firstBad, row, values.column(), values.problem());
+            } else if (values.raw() == null) {
+                noFaceRows++;
             }
-            samples.add(new LabelSample(ts, values.labels()));
+            previousNoFace = values.problem() == null && values.raw() == null;
+            rows.add(new RawRow(ts, values.raw(), values.expressions()));
             previous = ts;
             previousRow = row;
         }
@@ -136,15 +153,84 @@ public final class AffdexCsvReader {
             throw new LabelFileException(file, 0, null, badRows + " of " + dataRows + " rows have unusable values "
                     + "(more than " + (int) (MAX_BAD_ROW_FRACTION * 100) + " %); first: " + firstBad);
         }
-        if (samples.stream().allMatch(LabelSample::isGap)) {
+        if (rows.stream().allMatch(RawRow::isGap)) {
             throw new LabelFileException(file, 0, null, "no row has emotion values (all " + dataRows
                     + " rows are NaN/empty: the export found no face)");
         }
         if (badRows > warnings.size()) {
             warnings.add("... and " + (badRows - warnings.size()) + " more rows like these");
         }
+        // One scale per file, never guessed per row: AFFDEX writes 0..100 (valence -100..100); some pipelines
+        // rescale to 0..1. A file none of whose scores exceeds 1 is read as 0..1.
+        double max = rows.stream().filter(r -> !r.isGap()).mapToDouble(RawRow::maxAbs).max().orElse(0);
+        boolean unit = max <= 1.0;
+        List<LabelSample> samples = new ArrayList<>(rows.size());
+        for (RawRow r : rows) {
+            samples.add(new LabelSample(r.timestampMs(), r.labels(unit ? 1.0 : 100.0, header.expressionNames)));
+        }
         return new LabelTrack(file, header.secondsTimestamps ? "affdex-sdk" : "imotions", metadata,
-                List.copyOf(samples), List.copyOf(warnings));
+                List.copyOf(samples), List.copyOf(warnings), unit ? LabelTrack.SCALE_UNIT : LabelTrack.SCALE_PERCENT,
+                noFaceRows, badRows);
+    }
+
+    /**
+     * One metadata row without its '#': iMotions 7+ writes {@code #Key,Value}, iMotions 6 {@code #Key : Value}
+     * (tab- or comma-separated files alike).
+     */
+    private static void metadata(String line, Map<String, String> metadata) {
+        List<String> cells = CsvLine.split(line, CsvLine.delimiterOf(line));
+        String key = cells.get(0);
+        String value = cells.size() > 1 ? cells.get(1) : "";
+        int colon = key.indexOf(':');
+        if (colon > 0 && (value.isEmpty() || key.indexOf(" : ") > 0)) {
+            value = key.substring(colon + 1).trim() + (value.isEmpty() ? "" : "," + value);
+            key = key.substring(0, colon).trim();
+        }
+        if (!key.isEmpty()) {
+            metadata.put(key, value);
+        }
+    }
+
+    private static final java.util.regex.Pattern GLUED_NO_FACE =
+            java.util.regex.Pattern.compile("(\\d+(?:\\.\\d*)?)nan", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /** A row as read, before the file's scale is known: {@code raw == null} is a gap (no face). */
+    private record RawRow(long timestampMs, double[] raw, double[] expressions) {
+
+        boolean isGap() {
+            return raw == null;
+        }
+
+        double maxAbs() {
+            double m = 0;
+            for (double v : raw) {
+                m = Double.isNaN(v) ? m : Math.max(m, Math.abs(v));
+            }
+            for (double v : expressions) {
+                m = Double.isNaN(v) ? m : Math.max(m, Math.abs(v));
+            }
+            return m;
+        }
+
+        EmotionLabels labels(double full, List<String> expressionNames) {
+            if (raw == null) {
+                return null;
+            }
+            Double[] v = new Double[raw.length];
+            for (int i = 0; i < raw.length; i++) {
+                v[i] = Double.isNaN(raw[i]) ? null : raw[i] / full;
+            }
+            Map<String, Double> expr = null;
+            for (int k = 0; k < expressions.length; k++) {
+                if (!Double.isNaN(expressions[k])) {
+                    if (expr == null) {
+                        expr = new LinkedHashMap<>();
+                    }
+                    expr.put(expressionNames.get(k), expressions[k] / full);
+                }
+            }
+            return new EmotionLabels(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], expr);
+        }
     }
 
     /** Keeps the first warnings; returns the first one ever seen. */
@@ -156,8 +242,17 @@ public final class AffdexCsvReader {
         return firstBad == null ? w : firstBad;
     }
 
-    /** A row's normalised scores, or a gap; {@code problem} says why a row with values could not be used. */
-    private record Values(EmotionLabels labels, String problem, String column) {
+    /**
+     * A row's scores on the file's own scale (NaN where a cell is empty), or a gap ({@code raw == null});
+     * {@code problem} says why a row with values could not be used.
+     */
+    private record Values(double[] raw, double[] expressions, String problem, String column) {
+
+        static final Values NO_FACE = new Values(null, null, null, null);
+
+        static Values bad(String problem, String column) {
+            return new Values(null, null, problem, column);
+        }
     }
 
     private static String cell(List<String> cells, int index) {
@@ -223,7 +318,8 @@ public final class AffdexCsvReader {
         }
 
         Values values(List<String> cells) {
-            Double[] v = new Double[COLUMNS.size()];
+            double[] v = new double[COLUMNS.size()];
+            java.util.Arrays.fill(v, Double.NaN);
             int present = 0;
             for (int i = 0; i < v.length; i++) {
                 if (columns[i] < 0) {
@@ -237,24 +333,25 @@ public final class AffdexCsvReader {
                 try {
                     d = Double.parseDouble(raw);
                 } catch (NumberFormatException e) {
-                    return new Values(null, "'" + raw + "' is not a number", names.get(columns[i]));
+                    return Values.bad("'" + raw + "' is not a number", names.get(columns[i]));
                 }
                 double min = COLUMNS.get(i).equals("valence") ? -100 : 0;
                 if (!(d >= min - 1e-6 && d <= 100 + 1e-6)) {
-                    return new Values(null, raw + " is outside [" + (int) min + ", 100]", names.get(columns[i]));
+                    return Values.bad(raw + " is outside [" + (int) min + ", 100]", names.get(columns[i]));
                 }
-                v[i] = Math.max(min, Math.min(100, d)) / 100.0;
+                v[i] = Math.max(min, Math.min(100, d));
                 if (i < 7) {
                     present++;
                 }
             }
             if (present == 0) {
-                return new Values(null, null, null); // no face in this row: a gap, not an error
+                return Values.NO_FACE; // no face in this row: a gap, not an error
             }
             if (present < 7) {
-                return new Values(null, "only " + present + " of the 7 emotion values are present", null);
+                return Values.bad("only " + present + " of the 7 emotion values are present", null);
             }
-            Map<String, Double> expressions = null;
+            double[] expressions = new double[expressionColumns.size()];
+            java.util.Arrays.fill(expressions, Double.NaN);
             for (int k = 0; k < expressionColumns.size(); k++) {
                 String raw = cell(cells, expressionColumns.get(k));
                 if (MISSING.contains(raw.toLowerCase(Locale.ROOT))) {
@@ -265,18 +362,14 @@ public final class AffdexCsvReader {
                 try {
                     d = Double.parseDouble(raw);
                 } catch (NumberFormatException e) {
-                    return new Values(null, "'" + raw + "' is not a number", column);
+                    return Values.bad("'" + raw + "' is not a number", column);
                 }
                 if (!(d >= -1e-6 && d <= 100 + 1e-6)) {
-                    return new Values(null, raw + " is outside [0, 100]", column);
+                    return Values.bad(raw + " is outside [0, 100]", column);
                 }
-                if (expressions == null) {
-                    expressions = new LinkedHashMap<>();
-                }
-                expressions.put(expressionNames.get(k), Math.max(0, Math.min(100, d)) / 100.0);
+                expressions[k] = Math.max(0, Math.min(100, d));
             }
-            return new Values(new EmotionLabels(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
-                    expressions), null, null);
+            return new Values(v, expressions, null, null);
         }
 
         static Header of(Path file, int row, String line) {
