@@ -13,11 +13,22 @@ final class Args {
     private final Map<String, String> values = new HashMap<>();
     private final Set<String> flags = new HashSet<>();
 
+    private final List<String> positionals = new java.util.ArrayList<>();
+
     Args(String command, List<String> args, Set<String> options, Set<String> switches) {
+        this(command, args, options, switches, false);
+    }
+
+    /** With {@code positional}, arguments that are not options (e.g. paths) are collected in order. */
+    Args(String command, List<String> args, Set<String> options, Set<String> switches, boolean positional) {
         this.command = command;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (!a.startsWith("--")) {
+                if (positional) {
+                    positionals.add(a);
+                    continue;
+                }
                 throw new UsageException(command + ": unexpected argument '" + a + "'");
             }
             String name = a.substring(2);
@@ -45,6 +56,10 @@ final class Args {
         Set<String> s = new HashSet<>(a);
         s.addAll(b);
         return s;
+    }
+
+    List<String> positionals() {
+        return List.copyOf(positionals);
     }
 
     String get(String name, String fallback) {

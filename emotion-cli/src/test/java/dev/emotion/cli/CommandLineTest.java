@@ -50,6 +50,33 @@ class CommandLineTest {
     }
 
     @Test
+    void predictFindsTheVideosOfFoldersAndRefusesTwoThatWouldWriteOneCsv() throws IOException {
+        Files.createDirectories(dir.resolve("day1/cam"));
+        Files.createDirectories(dir.resolve("day2"));
+        Files.writeString(dir.resolve("day1/cam/p01.mp4"), "v");
+        Files.writeString(dir.resolve("day1/p02.MOV"), "v");
+        Files.writeString(dir.resolve("day1/p02.csv"), "labels, not a video");
+        Files.writeString(dir.resolve("day2/p03.webm"), "v");
+        assertEquals(List.of(dir.resolve("day1/cam/p01.mp4"), dir.resolve("day1/p02.MOV"),
+                dir.resolve("day2/p03.webm")), PredictCommand.videos(List.of(dir.toString())));
+        assertEquals(List.of(dir.resolve("day1/p02.MOV")), PredictCommand.videos(List.of(
+                dir.resolve("day1/p02.MOV").toString(), dir.resolve("day1/p02.MOV").toString())));
+        assertEquals(dir.resolve("out/p02.csv"), PredictCommand.csvOf(dir.resolve("out"), dir.resolve("day1/p02.MOV")));
+        Files.writeString(dir.resolve("day2/p01.mkv"), "v");
+        UsageException twice = assertThrows(UsageException.class,
+                () -> PredictCommand.videos(List.of(dir.toString())));
+        assertTrue(twice.getMessage().contains("would both write p01.csv"), twice.getMessage());
+        assertTrue(assertThrows(UsageException.class, () -> PredictCommand.videos(List.of(dir.resolve("none")
+                .toString()))).getMessage().startsWith("predict: no such file or folder"));
+        Files.createDirectories(dir.resolve("empty"));
+        assertTrue(assertThrows(UsageException.class, () -> PredictCommand.videos(List.of(dir.resolve("empty")
+                .toString()))).getMessage().startsWith("predict: no video (avi, m4v, mkv, mov, mp4, webm) in folder"));
+        assertEquals(2, Main.run(new String[] {"predict"}));
+        assertEquals(2, Main.run(new String[] {"predict", dir.resolve("day2/p03.webm").toString(), "--fps", "0"}));
+        assertEquals(2, Main.run(new String[] {"predict", dir.resolve("day2/p03.webm").toString(), "--format", "x"}));
+    }
+
+    @Test
     void unknownCommandsAndBadSizesExitWithUsage() {
         assertEquals(2, Main.run(new String[] {"fly"}));
         assertEquals(2, Main.run(new String[] {"synth", "--size", "big"}));

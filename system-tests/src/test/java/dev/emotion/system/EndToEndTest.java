@@ -237,5 +237,52 @@ class EndToEndTest {
                 assertTrue(f.path("probabilities").has(f.path("dominant").asText()), f.toString());
             }
         }
+
+        // ./emotion predict: the same video scored in this process (the model fetched from training-service's
+        // registry) and by inference-service (--url, CSV answer), each CSV checked row by row against the NDJSON
+        Path video = dir.resolve(participant + ".mp4");
+        Path local = home.resolve("predict-local");
+        Path remote = home.resolve("predict-remote");
+        System.setProperty("emotion.home", home.resolve("cli").toString());
+        cli("predict", video.toString(), "--fps", "5", "--model", recommended, "--training-url", url("training"),
+                "--out", local.toString());
+        cli("predict", video.toString(), "--fps", "5", "--url", url("inference"), "--out", remote.toString());
+        for (Path csv : List.of(local.resolve(participant + ".csv"), remote.resolve(participant + ".csv"))) {
+            List<String> rows = Files.readAllLines(csv);
+            assertEquals("Timestamp,FrameNo,FaceId,FaceRect X,FaceRect Y,FaceRect Width,FaceRect Height,"
+                    + "Detection Score,Anger,Contempt,Disgust,Fear,Joy,Sadness,Surprise,Neutral,Dominant Emotion,"
+                    + "Baseline Warm,Model", rows.get(0));
+            int at = 1;
+            for (JsonNode l : lines) {
+                int expected = Math.max(1, l.path("faces").size());
+                for (int k = 0; k < expected; k++, at++) {
+                    String[] c = rows.get(at).split(",", -1);
+                    String where = csv.getFileName() + " row " + (at + 1) + " vs NDJSON frame " + l.path("frame");
+                    assertEquals(l.path("timestampMs").asLong(), Long.parseLong(c[0]), where);
+                    assertEquals(l.path("frame").asLong(), Long.parseLong(c[1]), where);
+                    assertEquals(recommended, c[18], where);
+                    if (l.path("faces").isEmpty()) {
+                        assertEquals("", c[2], where + ": a frame without a face has an empty row");
+                        continue;
+                    }
+                    JsonNode f = l.path("faces").get(k);
+                    assertEquals(f.path("faceId").asInt(), Integer.parseInt(c[2]), where);
+                    assertEquals(f.path("box").path("x").asInt(), Integer.parseInt(c[3]), where);
+                    assertEquals(f.path("box").path("width").asInt(), Integer.parseInt(c[5]), where);
+                    assertEquals(f.path("detectionScore").asDouble(), Double.parseDouble(c[7]), 1e-4, where);
+                    List<String> order = List.of("anger", "contempt", "disgust", "fear", "joy", "sadness",
+                            "surprise", "neutral");
+                    for (int e = 0; e < order.size(); e++) {
+                        assertEquals(100 * f.path("probabilities").path(order.get(e)).asDouble(),
+                                Double.parseDouble(c[8 + e]), 0.01, where + " " + order.get(e));
+                    }
+                }
+            }
+            assertEquals(rows.size(), at, csv + " has exactly the NDJSON answer's frames and faces");
+        }
+        long written = Files.getLastModifiedTime(local.resolve(participant + ".csv")).toMillis();
+        cli("predict", video.toString(), "--fps", "5", "--model", recommended, "--out", local.toString());
+        assertEquals(written, Files.getLastModifiedTime(local.resolve(participant + ".csv")).toMillis(),
+                "a complete CSV is skipped on the next run (resumable)");
     }
 }

@@ -11,13 +11,27 @@ import java.util.Map;
 public record InferencePrediction(Integer version, String streamId, Long sequence, Long timestampMs, String modelId,
                                   List<FacePrediction> faces, Double latencyMs, String error) implements Contract {
 
+    /**
+     * @param detectionScore the face detector's confidence in 0..1 (absent for a client's own crop, and in records
+     *                       written before it existed)
+     */
     public record FacePrediction(Integer faceId, Box box, Map<String, Double> probabilities, String dominant,
-                                 Double attention, Baseline baseline) {
+                                 Double attention, Baseline baseline, Double detectionScore) {
 
         /** Without baseline information (a model that does not use baselines). */
         public FacePrediction(Integer faceId, Box box, Map<String, Double> probabilities, String dominant,
                               Double attention) {
-            this(faceId, box, probabilities, dominant, attention, null);
+            this(faceId, box, probabilities, dominant, attention, null, null);
+        }
+
+        public FacePrediction(Integer faceId, Box box, Map<String, Double> probabilities, String dominant,
+                              Double attention, Baseline baseline) {
+            this(faceId, box, probabilities, dominant, attention, baseline, null);
+        }
+
+        /** The same prediction with the detector's score. */
+        public FacePrediction withDetectionScore(double score) {
+            return new FacePrediction(faceId, box, probabilities, dominant, attention, baseline, score);
         }
     }
 
@@ -64,6 +78,7 @@ public record InferencePrediction(Integer version, String streamId, Long sequenc
                 f.add("dominant", "'" + p.dominant() + "' is not one of " + Emotion.DOMINANT_LABELS);
             }
             f.rangeIfPresent("attention", p.attention(), 0, 1);
+            f.rangeIfPresent("detectionScore", p.detectionScore(), 0, 1);
         }
     }
 }

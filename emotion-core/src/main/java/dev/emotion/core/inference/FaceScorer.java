@@ -145,8 +145,8 @@ public final class FaceScorer implements AutoCloseable {
             Detection d = faces.get(i);
             FacePrediction p = prediction(model.task(), faceIds == null ? i : faceIds[i], box(d, bgr),
                     r.probabilities());
-            out.add(states.get(i) == null ? p : new FacePrediction(p.faceId(), p.box(), p.probabilities(),
-                    p.dominant(), p.attention(), states.get(i)));
+            out.add(new FacePrediction(p.faceId(), p.box(), p.probabilities(), p.dominant(), p.attention(),
+                    states.get(i), (double) d.score()));
         }
         return new Scored(out, model.modelId());
     }

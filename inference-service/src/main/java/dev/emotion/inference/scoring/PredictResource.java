@@ -6,7 +6,9 @@ import dev.emotion.core.evaluation.TemporalSmoothing;
 import dev.emotion.core.inference.FaceTracks;
 import dev.emotion.core.video.VideoReader;
 import dev.emotion.kit.ApiError;
+import dev.emotion.core.inference.PredictionCsv;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -14,10 +16,13 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.HashMap;
@@ -55,14 +60,30 @@ public class PredictResource {
     @Path("/video")
     @Consumes({"video/mp4", "video/x-msvideo", "video/quicktime", "video/x-matroska", "video/webm",
             MediaType.APPLICATION_OCTET_STREAM})
-    @Produces("application/x-ndjson")
-    @Operation(summary = "A video upload scored at --fps sampled frames, one NDJSON line per frame written while "
-            + "decoding; smooth (0..1) applies an EMA per tracked face")
-    public Response video(InputStream body, @QueryParam("fps") Double fps, @QueryParam("smooth") Double smooth)
+    @Produces({"application/x-ndjson", "text/csv"})
+    @Operation(summary = "A video upload scored at fps sampled frames per second (default 5; 'all': every frame), "
+            + "written while decoding: one NDJSON line per frame, or with Accept: text/csv the per-frame CSV of "
+            + "./emotion predict (format=imotions|openface; one row per face, one empty row for a frame without "
+            + "a face; a last line starting #error: when decoding failed mid-stream); smooth (0..1) applies an "
+            + "EMA per tracked face")
+    public Response video(InputStream body, @QueryParam("fps") String fps, @QueryParam("smooth") Double smooth,
+                          @QueryParam("format") String format, @HeaderParam("Accept") String accept)
             throws IOException {
-        double rate = fps == null ? 5 : fps;
-        if (rate <= 0 || rate > 120) {
-            return bad("fps must be in (0, 120], got " + rate);
+        double rate;
+        try {
+            rate = fps == null ? 5 : fps.equalsIgnoreCase("all") ? 1000 : Double.parseDouble(fps);
+        } catch (NumberFormatException e) {
+            return bad("fps must be a number in (0, 1000] or 'all', got '" + fps + "'");
+        }
+        if (!(rate > 0 && rate <= 1000)) {
+            return bad("fps must be in (0, 1000] or 'all', got " + fps);
+        }
+        boolean csv = accept != null && accept.contains("text/csv") && !accept.contains("application/x-ndjson");
+        PredictionCsv.Layout layout;
+        try {
+            layout = PredictionCsv.Layout.parse(format == null ? "imotions" : format);
+        } catch (IllegalArgumentException e) {
+            return bad(e.getMessage());
         }
         if (smooth != null && (smooth <= 0 || smooth > 1)) {
             return bad("smooth is the EMA weight of the newest frame, in (0, 1]; got " + smooth);
@@ -86,6 +107,10 @@ public class PredictResource {
             Files.deleteIfExists(file);
             scoring.rejected("bad_video");
             return bad("not a readable video (" + size + " bytes): " + e.getMessage());
+        }
+        if (csv) {
+            return Response.ok(csvStream(reader, file, rate, smooth, layout), "text/csv")
+                    .header("Content-Disposition", "attachment; filename=\"predictions.csv\"").build();
         }
         StreamingOutput stream = out -> {
             FaceTracks tracker = new FaceTracks();
@@ -119,6 +144,35 @@ public class PredictResource {
         return Response.ok(stream, "application/x-ndjson").build();
     }
 
+    /** The same frames as the NDJSON answer, as the per-frame CSV that {@code ./emotion predict} writes. */
+    private StreamingOutput csvStream(VideoReader reader, java.nio.file.Path file, double rate, Double smooth,
+                                      PredictionCsv.Layout layout) {
+        return out -> {
+            Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            PredictionCsv csv = new PredictionCsv(w, layout);
+            FaceTracks tracker = new FaceTracks();
+            Map<Integer, double[]> ema = new HashMap<>();
+            try (reader) {
+                csv.writeHeader();
+                reader.decode(rate, (index, timestampMs, frame) -> {
+                    Scoring.Result r = scoring.scoreFrame(frame, tracker, System.nanoTime());
+                    csv.frame(index, timestampMs, r.modelId(), smooth == null ? r.faces() : r.faces().stream()
+                            .map(f -> smoothed(f, ema, smooth)).toList());
+                    try {
+                        w.flush();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (RuntimeException e) {
+                csv.error(e.getMessage());
+            } finally {
+                w.flush();
+                Files.deleteIfExists(file);
+            }
+        };
+    }
+
     private static FacePrediction smoothed(FacePrediction f, Map<Integer, double[]> ema, double alpha) {
         List<String> labels = List.copyOf(f.probabilities().keySet());
         double[] p = labels.stream().mapToDouble(f.probabilities()::get).toArray();
@@ -132,7 +186,8 @@ public class PredictResource {
                 dominant = labels.get(i);
             }
         }
-        return new FacePrediction(f.faceId(), f.box(), probs, dominant, f.attention(), f.baseline());
+        return new FacePrediction(f.faceId(), f.box(), probs, dominant, f.attention(), f.baseline(),
+                f.detectionScore());
     }
 
     /** Copies at most {@code max} bytes; -1 when the input was longer. */
