@@ -2,16 +2,12 @@ package dev.emotion.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.emotion.core.contract.Contracts;
-import dev.emotion.core.contract.InferencePrediction.FacePrediction;
-import dev.emotion.core.faces.Detection;
 import dev.emotion.core.faces.FaceCropper;
+import dev.emotion.core.faces.FaceDetector;
 import dev.emotion.core.faces.FaceDetectors;
 import dev.emotion.core.faces.FacePipeline;
-import dev.emotion.core.inference.DynamicBatcher;
-import dev.emotion.core.inference.FaceScorer;
-import dev.emotion.core.inference.FaceTracks;
-import dev.emotion.core.inference.ModelSlot;
 import dev.emotion.core.inference.PredictionCsv;
+import dev.emotion.core.inference.VideoPipeline;
 import dev.emotion.core.models.TrainedModel;
 import dev.emotion.core.video.VideoException;
 import dev.emotion.core.video.VideoReader;
@@ -68,6 +64,10 @@ final class PredictCommand {
                              inference-service serves
               --url URL      score with inference-service at URL instead of in this process
               --jobs N       videos scored at once (default: the number of cores)
+              --detect-every K  run the face detector on every frame up to every K-th (default 8): k doubles
+                             while the faces hold still and falls to 1 when they move; a held face whose
+                             look changes forces a detection. 1 = every frame, as the HTTP endpoints do
+              --batch N      face crops scored in one forward pass, across frames (default 32)
               --force        score again videos whose CSV exists (default: skipped, so a run can be resumed)
             Environment: EMOTION_HOME (local data dirs, default .emotion), TRAINING_URL (default
             http://localhost:8082), INFERENCE_URL (default http://localhost:8084).""";
@@ -83,7 +83,7 @@ final class PredictCommand {
 
     static int run(List<String> argv) throws Exception {
         Args a = new Args("predict", argv, Set.of("out", "fps", "format", "model", "url", "jobs", "training-url",
-                "inference-url"), Set.of("force"), true);
+                "inference-url", "detect-every", "batch"), Set.of("force"), true);
         if (a.positionals().isEmpty()) {
             throw new UsageException("predict: give at least one video or folder (./emotion predict --help)");
         }
@@ -131,7 +131,7 @@ final class PredictCommand {
         }
         String url = a.get("url", null);
         Scorer scorer = url != null ? new Remote(url.replaceAll("/+$", ""), fpsArg)
-                : Local.open(a.get("model", null), home(), jobs, fps,
+                : Local.open(a.get("model", null), home(), fps, pipelineOptions(a),
                 a.get("training-url", env("TRAINING_URL", "http://localhost:8082")),
                 a.get("inference-url", env("INFERENCE_URL", "http://localhost:8084")));
         System.out.printf(Locale.ROOT, "predict: %d video(s) -> %s, %s, %s fps, %s layout, %d at once%n",
@@ -172,6 +172,15 @@ final class PredictCommand {
                 outcomes.size() - failed, outcomes.size(), frames, seconds, frames / Math.max(1e-9, seconds),
                 failed > 0 ? "; " + failed + " failed (their CSVs were not written)" : "");
         return failed == 0 ? 0 : 1;
+    }
+
+    static VideoPipeline.Options pipelineOptions(Args a) {
+        int k = a.integer("detect-every", VideoPipeline.Options.DEFAULT.maxDetectEvery());
+        int batch = a.integer("batch", VideoPipeline.Options.DEFAULT.batch());
+        if (k < 1 || k > 120 || batch < 1 || batch > 1024) {
+            throw new UsageException("predict: --detect-every must be 1..120 and --batch 1..1024");
+        }
+        return new VideoPipeline.Options(k, batch);
     }
 
     /** Scores one video into a temporary file beside its CSV and moves it into place only when complete. */
@@ -281,26 +290,25 @@ final class PredictCommand {
         void close();
     }
 
-    /** In this process: the model loaded once, a detector per worker, crops batched across workers. */
+    /** In this process: the model loaded once, one pipeline (decode, detect + track, score) per video in flight. */
     static final class Local implements Scorer {
-        private final ModelSlot slot = new ModelSlot();
-        private final DynamicBatcher batcher;
-        private final FaceScorer faces;
+        private final TrainedModel model;
+        private final FaceCropper cropper;
+        private final VideoPipeline.Options options;
         private final double fps;
-        private final String modelId;
+        final java.util.concurrent.atomic.AtomicLong detections = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong forced = new java.util.concurrent.atomic.AtomicLong();
 
-        private Local(TrainedModel model, int jobs, double fps) {
-            slot.swap(model);
-            this.modelId = model.modelId();
+        Local(TrainedModel model, double fps, VideoPipeline.Options options) {
+            this.model = model;
             this.fps = fps;
-            this.batcher = new DynamicBatcher(32, 5);
+            this.options = options;
             FacePipeline.Options o = FacePipeline.Options.DEFAULT;
-            this.faces = new FaceScorer(() -> FaceDetectors.open(FaceDetectors.defaultModelPath(), 0.5f, 20), jobs,
-                    new FaceCropper(o.cropSize(), o.enlarge(), o.jpegQuality()), batcher);
+            this.cropper = new FaceCropper(o.cropSize(), o.enlarge(), o.jpegQuality());
         }
 
-        static Local open(String model, Path home, int jobs, double fps, String trainingUrl, String inferenceUrl)
-                throws IOException {
+        static Local open(String model, Path home, double fps, VideoPipeline.Options options, String trainingUrl,
+                          String inferenceUrl) throws IOException {
             Path dir = resolveModel(model, home, trainingUrl, inferenceUrl);
             TrainedModel m = TrainedModel.open(dir);
             if (m.task() == dev.emotion.core.contract.Task.ATTENTION_REGRESSION) {
@@ -308,45 +316,36 @@ final class PredictCommand {
                 throw new UsageException("predict: model " + m.modelId() + " predicts attention only; give an "
                         + "emotion_class or emotion_multilabel model");
             }
-            return new Local(m, jobs, fps);
+            return new Local(m, fps, options);
         }
 
         @Override
         public String describe() {
-            return "model " + modelId + " in this process";
+            return "model " + model.modelId() + " in this process (detection every frame"
+                    + (options.maxDetectEvery() > 1 ? " to every " + options.maxDetectEvery() + "th, adaptive" : "")
+                    + ")";
         }
 
         @Override
         public long[] score(Path video, Writer out, PredictionCsv.Layout layout, MultiProgress.Bar bar) {
             PredictionCsv csv = new PredictionCsv(out, layout);
             csv.writeHeader();
-            FaceTracks tracker = new FaceTracks();
-            long[] counts = new long[2];
-            try (VideoReader reader = VideoReader.open(video)) {
-                reader.decode(fps, (index, timestampMs, frame) -> {
-                    List<FacePrediction> scored;
-                    String model;
-                    try (ModelSlot.Lease lease = slot.acquire(); DynamicBatcher.Expectation e = batcher.expect()) {
-                        List<Detection> found = faces.detect(frame);
-                        int[] ids = tracker.assign(found);
-                        FaceScorer.Scored s = faces.score(lease, frame, found, ids, e, tracker);
-                        scored = s.faces();
-                        model = lease.model().modelId();
-                    }
-                    csv.frame(index, timestampMs, model, scored);
-                    counts[0]++;
-                    counts[1] += scored.size();
-                    bar.update(counts[0], counts[1] + " face rows");
-                });
+            long[] faces = new long[1];
+            try (FaceDetector detector = FaceDetectors.open(FaceDetectors.defaultModelPath(), 0.5f, 20)) {
+                VideoPipeline.Stats st = new VideoPipeline(detector, cropper, model, options).run(video, fps,
+                        (index, ts, modelId, scored) -> {
+                            csv.frame(index, ts, modelId, scored);
+                            faces[0] += scored.size();
+                        }, n -> bar.update(n, faces[0] + " face rows"));
+                detections.addAndGet(st.detections());
+                forced.addAndGet(st.forced());
+                return new long[] {st.frames(), st.faces()};
             }
-            return counts;
         }
 
         @Override
         public void close() {
-            batcher.close();
-            faces.close();
-            slot.close();
+            model.close();
         }
     }
 

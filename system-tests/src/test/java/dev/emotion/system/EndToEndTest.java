@@ -239,13 +239,14 @@ class EndToEndTest {
         }
 
         // ./emotion predict: the same video scored in this process (the model fetched from training-service's
-        // registry) and by inference-service (--url, CSV answer), each CSV checked row by row against the NDJSON
+        // registry; detection on every frame, as the endpoint does) and by inference-service (--url, CSV answer),
+        // each CSV checked row by row against the NDJSON
         Path video = dir.resolve(participant + ".mp4");
         Path local = home.resolve("predict-local");
         Path remote = home.resolve("predict-remote");
         System.setProperty("emotion.home", home.resolve("cli").toString());
         cli("predict", video.toString(), "--fps", "5", "--model", recommended, "--training-url", url("training"),
-                "--out", local.toString());
+                "--out", local.toString(), "--detect-every", "1");
         cli("predict", video.toString(), "--fps", "5", "--url", url("inference"), "--out", remote.toString());
         for (Path csv : List.of(local.resolve(participant + ".csv"), remote.resolve(participant + ".csv"))) {
             List<String> rows = Files.readAllLines(csv);

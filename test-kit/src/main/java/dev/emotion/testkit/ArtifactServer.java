@@ -1,7 +1,5 @@
 package dev.emotion.testkit;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import com.sun.net.httpserver.HttpServer;
 import dev.emotion.core.contract.Architecture;
 import dev.emotion.core.contract.Contract;
@@ -9,11 +7,8 @@ import dev.emotion.core.contract.Contracts;
 import dev.emotion.core.contract.ModelTrained;
 import dev.emotion.core.contract.Task;
 import dev.emotion.core.contract.Topic;
-import dev.emotion.core.models.EmotionNet;
-import dev.emotion.core.models.ModelSpec;
 import dev.emotion.core.models.TrainedModel;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -76,29 +71,22 @@ public final class ArtifactServer implements AutoCloseable {
 
     static byte[] artifact(String modelId, Architecture a, Task t, String studyId, long seed,
                            boolean participantBaseline) {
-        ByteArrayOutputStream params = new ByteArrayOutputStream();
-        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
-            Engine.getEngine("PyTorch").setRandomSeed((int) seed);
-            EmotionNet net = EmotionNet.build(a, t);
-            net.initialize(m, 1);
-            net.saveParameters(new DataOutputStream(params));
-            Map<String, Object> d = TrainedModel.description(modelId, ModelSpec.of(a), t);
-            d.put("config", Map.of("studyId", studyId, "participantBaseline", participantBaseline));
-            ByteArrayOutputStream zip = new ByteArrayOutputStream();
-            try (ZipOutputStream z = new ZipOutputStream(zip)) {
-                z.putNextEntry(new ZipEntry("model.params"));
-                z.write(params.toByteArray());
-                z.putNextEntry(new ZipEntry("model.json"));
-                z.write(Contracts.mapper().writeValueAsBytes(d));
-                if (participantBaseline) {
-                    z.putNextEntry(new ZipEntry(dev.emotion.core.training.Trainer.BASELINE_FILE));
-                    z.write(greyPng());
-                }
+        Map<String, byte[]> files = TrainedModel.untrained(modelId, a, t, seed, Map.of("studyId", studyId,
+                "participantBaseline", participantBaseline));
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(zip)) {
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                z.putNextEntry(new ZipEntry(f.getKey()));
+                z.write(f.getValue());
             }
-            return zip.toByteArray();
+            if (participantBaseline) {
+                z.putNextEntry(new ZipEntry(dev.emotion.core.training.Trainer.BASELINE_FILE));
+                z.write(greyPng());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return zip.toByteArray();
     }
 
     private static byte[] greyPng() {

@@ -134,6 +134,29 @@ public final class TrainedModel implements AutoCloseable {
         return d;
     }
 
+    /**
+     * The two files of a model that was initialised and never trained ({@code model.params}, {@code model.json}):
+     * for tests and for benchmarks whose speed does not depend on the weights. {@code config} goes into model.json.
+     */
+    public static java.util.Map<String, byte[]> untrained(String modelId, Architecture a, Task t, long seed,
+                                                         java.util.Map<String, Object> config) {
+        java.io.ByteArrayOutputStream params = new java.io.ByteArrayOutputStream();
+        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+            Engine.getEngine("PyTorch").setRandomSeed((int) seed);
+            EmotionNet net = EmotionNet.build(a, t);
+            net.initialize(m, 1);
+            net.saveParameters(new java.io.DataOutputStream(params));
+            java.util.Map<String, Object> d = description(modelId, ModelSpec.of(a), t);
+            d.put("config", config);
+            java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+            files.put("model.params", params.toByteArray());
+            files.put("model.json", Contracts.mapper().writeValueAsBytes(d));
+            return files;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Loads a model directory. */
     public static TrainedModel open(Path dir) {
         try {
