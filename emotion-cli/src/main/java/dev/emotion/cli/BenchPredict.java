@@ -158,21 +158,51 @@ final class BenchPredict {
         return video;
     }
 
-    /** The clip repeated into a video of {@code minutes}, by stream copy (no re-encoding) with FFmpeg's program. */
-    private static Path loop(Path clip, Path out, double minutes) throws IOException, InterruptedException {
+    /**
+     * The clip repeated into a video of {@code minutes} by packet copy (no re-encoding): every loop's packets are
+     * shifted by the clip's length. Written here because the ffmpeg program JavaCV ships needs system libraries
+     * (libva) that a bare machine lacks, while its libraries copy packets as well.
+     */
+    private static Path loop(Path clip, Path out, double minutes) throws IOException {
         int times = (int) Math.ceil(minutes);
         Path video = out.resolve(clip.getParent().getFileName() + "-x" + times + ".mp4");
         if (Files.isRegularFile(video)) {
             return video;
         }
-        String ffmpeg = org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
         Path part = out.resolve(video.getFileName() + ".part.mp4");
-        Process p = new ProcessBuilder(ffmpeg, "-y", "-v", "error", "-stream_loop", Integer.toString(times - 1),
-                "-i", clip.toString(), "-c", "copy", part.toString()).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException("ffmpeg could not loop " + clip + ": " + log);
+        ProgressBar bar = new ProgressBar("loop clip", times, "copies");
+        try (org.bytedeco.javacv.FFmpegFrameGrabber first = new org.bytedeco.javacv.FFmpegFrameGrabber(clip.toFile())) {
+            first.start();
+            try (org.bytedeco.javacv.FFmpegFrameRecorder rec = new org.bytedeco.javacv.FFmpegFrameRecorder(
+                    part.toFile(), first.getImageWidth(), first.getImageHeight(), 0)) {
+                rec.setFormat("mp4");
+                rec.setVideoCodec(first.getVideoCodec());
+                rec.setFrameRate(first.getFrameRate());
+                rec.start(first.getFormatContext());
+                long offset = 0;
+                for (int t = 0; t < times; t++) {
+                    long end = offset;
+                    try (org.bytedeco.javacv.FFmpegFrameGrabber g = new org.bytedeco.javacv.FFmpegFrameGrabber(
+                            clip.toFile())) {
+                        g.start();
+                        org.bytedeco.ffmpeg.avcodec.AVPacket pkt;
+                        while ((pkt = g.grabPacket()) != null) {
+                            if (pkt.stream_index() == g.getVideoStream()) {
+                                pkt.pts(pkt.pts() + offset);
+                                pkt.dts(pkt.dts() + offset);
+                                end = Math.max(end, pkt.pts() + Math.max(1, pkt.duration()));
+                                rec.recordPacket(pkt);
+                            }
+                            org.bytedeco.ffmpeg.global.avcodec.av_packet_unref(pkt);
+                        }
+                    }
+                    offset = end;
+                    bar.update(t + 1, null);
+                }
+                rec.stop();
+            }
         }
+        bar.finish(times, video.getFileName().toString());
         Files.move(part, video, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return video;
     }
