@@ -23,6 +23,7 @@ image=$testdata/messi5.jpg
 
 run "$ROOT/emotion" bench-train --seconds 5
 run "$ROOT/emotion" bench-ingest --generate-seconds 20 --size 1280x720
+run "$ROOT/emotion" bench-predict --minutes 1 --detect-every 1,8
 
 if [ $SKIP_SERVICES = 0 ]; then
   t0=$(date +%s)

@@ -78,6 +78,8 @@ final class BenchPredict {
                 "frames/s", "detections", "forced", "peak RSS MiB");
         for (String[] r : rows) {
             System.out.printf(Locale.ROOT, "%-12s %9s %9s %10s %11s %8s %12s%n", (Object[]) r);
+            BenchSummary.add("predict", String.format(Locale.ROOT, "%dx%d %d fps, %.0f min, detect every <= %s",
+                    width, height, fps, minutes, r[0]), r[3] + " frames/s, peak RSS " + r[6] + " MiB");
         }
         return 0;
     }

@@ -15,7 +15,7 @@ public final class Main {
 
     public static int run(String[] argv) {
         if (argv.length == 0) {
-            System.err.println("commands: synth, ingest (prepare_data), train (train_model), evaluate (evaluate_all_models), cross-validate, leaderboard, predict, bench-ingest, bench-synth, bench-recipe, bench-train, bench-inference, bench-stream, bench-predict");
+            System.err.println("commands: synth, ingest (prepare_data), train (train_model), evaluate (evaluate_all_models), cross-validate, leaderboard, predict, compare, bench-ingest, bench-synth, bench-recipe, bench-train, bench-inference, bench-stream, bench-predict");
             return 2;
         }
         List<String> rest = Arrays.asList(argv).subList(1, argv.length);
@@ -35,6 +35,7 @@ public final class Main {
                     case "cross-validate" -> CrossValidateCommand.HELP;
                     case "evaluate", "evaluate_all_models" -> EvaluateCommand.HELP;
                     case "predict" -> PredictCommand.HELP;
+                    case "compare" -> CompareCommand.HELP;
                     case "bench-predict" -> BenchPredict.HELP;
                     default -> "unknown command " + argv[0];
                 });
@@ -54,8 +55,9 @@ public final class Main {
                 case "cross-validate" -> CrossValidateCommand.run(rest);
                 case "evaluate", "evaluate_all_models" -> EvaluateCommand.run(rest);
                 case "predict" -> PredictCommand.run(rest);
+                case "compare" -> CompareCommand.run(rest);
                 case "bench-predict" -> BenchPredict.run(rest);
-                default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest, train, evaluate, cross-validate, leaderboard, predict, bench-ingest, bench-synth, bench-recipe, bench-train, bench-inference, bench-stream, bench-predict)");
+                default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest, train, evaluate, cross-validate, leaderboard, predict, compare, bench-ingest, bench-synth, bench-recipe, bench-train, bench-inference, bench-stream, bench-predict)");
             };
         } catch (UsageException e) {
             System.err.println(e.getMessage());

@@ -311,10 +311,11 @@ final class PredictCommand {
                           String inferenceUrl) throws IOException {
             Path dir = resolveModel(model, home, trainingUrl, inferenceUrl);
             TrainedModel m = TrainedModel.open(dir);
-            if (m.task() == dev.emotion.core.contract.Task.ATTENTION_REGRESSION) {
+            if (m.task() != dev.emotion.core.contract.Task.EMOTION_CLASS
+                    && m.task() != dev.emotion.core.contract.Task.EMOTION_MULTILABEL) {
                 m.close();
-                throw new UsageException("predict: model " + m.modelId() + " predicts attention only; give an "
-                        + "emotion_class or emotion_multilabel model");
+                throw new UsageException("predict: model " + m.modelId() + " is a " + m.task().id() + " model; give "
+                        + "an emotion_class or emotion_multilabel model");
             }
             return new Local(m, fps, options);
         }

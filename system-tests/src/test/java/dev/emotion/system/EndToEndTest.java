@@ -281,6 +281,19 @@ class EndToEndTest {
             }
             assertEquals(rows.size(), at, csv + " has exactly the NDJSON answer's frames and faces");
         }
+        // ./emotion compare: the predictions against the participant's AFFDEX file
+        Path agreement = home.resolve("compare");
+        cli("compare", local.resolve(participant + ".csv").toString(), dir.resolve(participant + ".csv").toString(),
+                "--out", agreement.toString());
+        JsonNode a = Contracts.mapper().readTree(agreement.resolve("agreement.json").toFile());
+        assertTrue(a.path("alignedFrames").asInt() >= 20, "frames aligned: " + a.path("alignedFrames"));
+        assertTrue(Math.abs(a.path("lagMs").asLong()) <= 1000, a.path("lagMs").toString());
+        Set<String> channels = new HashSet<>();
+        a.path("channels").forEach(c -> channels.add(c.path("name").asText()));
+        assertTrue(channels.containsAll(List.of("joy", "anger", "fear", "disgust", "sadness", "surprise",
+                "contempt")), "every emotion compared: " + channels);
+        assertTrue(Files.isRegularFile(agreement.resolve("index.html")) && Files.isRegularFile(agreement.resolve(
+                "timeline-joy.png")), "the timelines page");
         long written = Files.getLastModifiedTime(local.resolve(participant + ".csv")).toMillis();
         cli("predict", video.toString(), "--fps", "5", "--model", recommended, "--out", local.toString());
         assertEquals(written, Files.getLastModifiedTime(local.resolve(participant + ".csv")).toMillis(),

@@ -20,6 +20,22 @@ public record EmotionLabels(Double joy, Double anger, Double fear, Double disgus
             "Lip Corner Depressor", "Lip Press", "Lip Pucker", "Lip Stretch", "Lip Suck", "Mouth Open",
             "Nose Wrinkle", "Smile", "Smirk", "Upper Lip Raise");
 
+    /**
+     * The FACS action unit each AFFDEX expression codes, as Affectiva documents them (Smirk: AU12 on one side of the
+     * face only).
+     */
+    public static final Map<String, String> AFFDEX_FACS = facs();
+
+    private static Map<String, String> facs() {
+        String[] codes = {"AU4", "AU2", "AU6", "AU17", "AU14", "AU43", "AU5", "AU1", "AU26", "AU7", "AU15", "AU24",
+            "AU18", "AU20", "AU28", "AU25", "AU9", "AU12", "R12A/L12A (one-sided AU12)", "AU10"};
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < codes.length; i++) {
+            m.put(AFFDEX_EXPRESSIONS.get(i), codes[i]);
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     /** Scores without expressions. */
     public EmotionLabels(Double joy, Double anger, Double fear, Double disgust, Double sadness, Double surprise,
                          Double contempt, Double valence, Double engagement, Double attention) {

@@ -81,9 +81,31 @@ final class HtmlReport {
                             m.efficiency().latencyP95Ms(), m.efficiency().peakMemoryGrowthBytes() / 1e6,
                             esc(m.efficiency().machine())));
             h.append("<table><tr><th>metric</th><th>value</th><th>95 % CI</th></tr>\n");
-            m.metrics().forEach((k, v) -> h.append("<tr><td>").append(esc(k)).append("</td><td>").append(num(v))
-                    .append("</td><td>").append(ci(m.confidenceIntervals().get(k))).append("</td></tr>\n"));
+            m.metrics().forEach((k, v) -> {
+                if (!k.contains(":")) {
+                    h.append("<tr><td>").append(esc(k)).append("</td><td>").append(num(v)).append("</td><td>")
+                            .append(ci(m.confidenceIntervals().get(k))).append("</td></tr>\n");
+                }
+            });
             h.append("</table>\n");
+            if (m.metrics().keySet().stream().anyMatch(k -> k.startsWith("mae:"))) {
+                // expression_regression: one row per AFFDEX expression, with its FACS action unit
+                h.append("<table class=\"expressions\"><tr><th>expression</th><th>FACS</th><th>MAE (0..1)</th>")
+                        .append("<th>Pearson r</th><th>CCC</th></tr>\n");
+                for (String x : dev.emotion.core.contract.EmotionLabels.AFFDEX_EXPRESSIONS) {
+                    if (!m.metrics().containsKey("mae:" + x)) {
+                        continue;
+                    }
+                    h.append("<tr><td>").append(esc(x)).append("</td><td>")
+                            .append(esc(dev.emotion.core.contract.EmotionLabels.AFFDEX_FACS.get(x)));
+                    for (String metric : List.of("mae:", "pearson:", "ccc:")) {
+                        h.append("</td><td>").append(num(m.metrics().get(metric + x))).append(' ')
+                                .append(ci(m.confidenceIntervals().get(metric + x)));
+                    }
+                    h.append("</td></tr>\n");
+                }
+                h.append("</table>\n");
+            }
             if (m.calibration() != null && m.calibration().temperature() != null) {
                 h.append(String.format(Locale.ROOT, "<p>Temperature scaling (fitted on the validation split): T = "
                         + "%.3f, ECE %.3f -> %.3f.</p>\n", m.calibration().temperature(), m.calibration().eceBefore(),
@@ -101,7 +123,7 @@ final class HtmlReport {
                 h.append("</table>\n");
             }
             h.append("<h3>Per participant</h3>\n<table><tr><th>participant</th>");
-            List<String> keys = m.metrics().keySet().stream().toList();
+            List<String> keys = m.metrics().keySet().stream().filter(k -> !k.contains(":")).toList();
             keys.forEach(k -> h.append("<th>").append(esc(k)).append("</th>"));
             h.append("</tr>\n");
             m.perParticipant().forEach((p, v) -> {

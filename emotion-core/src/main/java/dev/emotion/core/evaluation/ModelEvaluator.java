@@ -146,6 +146,17 @@ public final class ModelEvaluator {
                             .headline());
                 }
             }
+            case EXPRESSION_REGRESSION -> {
+                double[][] truth = Trainer.expressionTargets(usable);
+                List<String> names = model.labels();
+                metrics = ExpressionMetrics.of(probs, truth, names).headline();
+                ci = Bootstrap.intervals(groups, idx -> ExpressionMetrics.of(pick(probs, idx), pick(truth, idx), names)
+                        .headline(), options.bootstrapReplicates(), options.seed());
+                for (String p : new java.util.TreeSet<>(groups)) {
+                    int[] idx = indicesOf(groups, p);
+                    perParticipant.put(p, ExpressionMetrics.of(pick(probs, idx), pick(truth, idx), names).headline());
+                }
+            }
             default -> {
                 double[] truth = usable.stream().mapToDouble(Sample::attention).toArray();
                 double[] pred = new double[truth.length];

@@ -133,6 +133,19 @@ public final class ReportCharts {
         return save(c, file);
     }
 
+    /** Two traces of one channel over time (e.g. a model's joy and AFFDEX's), 0..100. */
+    public static Path traces(Path file, String title, List<Double> seconds, String firstName, double[] first,
+                              String secondName, double[] second) throws IOException {
+        XYChart c = new XYChartBuilder().width(1000).height(260).title(title).xAxisTitle("time (s)")
+                .yAxisTitle(title).build();
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        XYSeries a = c.addSeries(firstName, seconds, java.util.Arrays.stream(first).boxed().toList());
+        a.setMarker(SeriesMarkers.NONE);
+        XYSeries b = c.addSeries(secondName, seconds, java.util.Arrays.stream(second).boxed().toList());
+        b.setMarker(SeriesMarkers.NONE);
+        return save(c, file);
+    }
+
     /** Per-block head diversity of a ViT. */
     public static Path headDiversity(Path file, String title, double[] perBlock) throws IOException {
         CategoryChart c = new CategoryChartBuilder().width(700).height(400).title(title).xAxisTitle("block")

@@ -44,12 +44,16 @@ public final class EmotionNet extends AbstractBlock {
         }
     }
 
-    /** Scores per sample: 8 classes (7 emotions + neutral), 7 independent labels, or 1 attention value. */
+    /**
+     * Scores per sample: 8 classes (7 emotions + neutral), 7 independent labels, 1 attention value, or one intensity
+     * per AFFDEX expression (20; those a study does not annotate are masked out of the loss and the metrics).
+     */
     public static int outputs(Task task) {
         return switch (task) {
             case EMOTION_CLASS -> 8;
             case EMOTION_MULTILABEL -> 7;
             case ATTENTION_REGRESSION -> 1;
+            case EXPRESSION_REGRESSION -> dev.emotion.core.contract.EmotionLabels.AFFDEX_EXPRESSIONS.size();
         };
     }
 
@@ -60,6 +64,7 @@ public final class EmotionNet extends AbstractBlock {
             case EMOTION_MULTILABEL -> java.util.Arrays.stream(dev.emotion.core.contract.Emotion.values())
                     .map(dev.emotion.core.contract.Emotion::label).toList();
             case ATTENTION_REGRESSION -> java.util.List.of("attention");
+            case EXPRESSION_REGRESSION -> dev.emotion.core.contract.EmotionLabels.AFFDEX_EXPRESSIONS;
         };
     }
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.emotion.core.contract.Architecture;
 import dev.emotion.core.contract.Task;
 import dev.emotion.core.evaluation.ClassificationMetrics;
+import dev.emotion.core.evaluation.ExpressionMetrics;
 import dev.emotion.core.evaluation.IdentityProbe;
 import dev.emotion.core.evaluation.MultilabelMetrics;
 import dev.emotion.core.evaluation.Probabilities;
@@ -479,6 +480,8 @@ public final class Trainer {
         return switch (task) {
             case ATTENTION_REGRESSION -> samples.stream().filter(s -> !Float.isNaN(s.attention())).toList();
             case EMOTION_CLASS -> samples.stream().filter(s -> s.dominant() >= 0).toList();
+            case EXPRESSION_REGRESSION -> samples.stream().filter(s -> s.expressions() != null
+                    && !s.expressions().isEmpty()).toList();
             default -> samples;
         };
     }
@@ -550,6 +553,26 @@ public final class Trainer {
                 }
                 NDArray d = ai.djl.nn.Activation.sigmoid(out.reshape(n)).sub(m.create(t));
                 return d.square().mean();
+            }
+            case EXPRESSION_REGRESSION -> {
+                // squared error on the expressions each frame annotates; the others are masked out
+                List<String> names = EmotionNet.labels(task);
+                int e = names.size();
+                float[] t = new float[n * e];
+                float[] mask = new float[n * e];
+                for (int i = 0; i < n; i++) {
+                    Map<String, Double> x = samples.get(idx[i]).expressions();
+                    for (int k = 0; k < e; k++) {
+                        Double v = x == null ? null : x.get(names.get(k));
+                        if (v != null) {
+                            t[i * e + k] = v.floatValue();
+                            mask[i * e + k] = 1;
+                        }
+                    }
+                }
+                NDArray w = m.create(FloatBuffer.wrap(mask), new Shape(n, e));
+                NDArray d = ai.djl.nn.Activation.sigmoid(out).sub(m.create(FloatBuffer.wrap(t), new Shape(n, e)));
+                return d.square().mul(w).sum().div(w.sum().maximum(1f));
             }
             default -> throw new IllegalArgumentException(task.toString());
         }
@@ -655,6 +678,13 @@ public final class Trainer {
                 keep = List.of("micro_f1", "macro_f1", "hamming_loss");
                 score = "micro_f1";
             }
+            case EXPRESSION_REGRESSION -> {
+                all = ExpressionMetrics.of(Probabilities.sigmoid(logits), expressionTargets(samples),
+                        EmotionNet.labels(task)).headline();
+                all.put("neg_mae", -all.get("mae"));
+                keep = List.of("mae", "pearson", "ccc");
+                score = "neg_mae";
+            }
             default -> {
                 double[] pred = new double[n];
                 double[][] p = Probabilities.sigmoid(logits);
@@ -672,6 +702,20 @@ public final class Trainer {
         keep.stream().filter(all::containsKey).forEach(k -> m.put(k, all.get(k)));
         m.put("score", all.get(score));
         return m;
+    }
+
+    /** Each sample's AFFDEX expression intensities in {@link EmotionNet#labels} order, NaN where not annotated. */
+    public static double[][] expressionTargets(List<Sample> samples) {
+        List<String> names = EmotionNet.labels(Task.EXPRESSION_REGRESSION);
+        double[][] t = new double[samples.size()][names.size()];
+        for (int i = 0; i < samples.size(); i++) {
+            Map<String, Double> x = samples.get(i).expressions();
+            for (int k = 0; k < names.size(); k++) {
+                Double v = x == null ? null : x.get(names.get(k));
+                t[i][k] = v == null ? Double.NaN : v;
+            }
+        }
+        return t;
     }
 
     static void saveParameters(EmotionNet net, Path file) throws IOException {

@@ -62,6 +62,9 @@ class StudyReportTest {
         try (TrainedModel model = TrainedModel.open(modelDir(Architecture.CNN_SIMPLE, Task.ATTENTION_REGRESSION))) {
             results.add(evaluator.evaluate(model, test, val, out.resolve(model.modelId()), s -> { }));
         }
+        try (TrainedModel model = TrainedModel.open(modelDir(Architecture.CNN_SIMPLE, Task.EXPRESSION_REGRESSION))) {
+            results.add(evaluator.evaluate(model, test, val, out.resolve(model.modelId()), s -> { }));
+        }
         dev.emotion.core.contract.CrossValidation cv = new dev.emotion.core.contract.CrossValidation(1, "cv-fixture",
                 "fixture", Architecture.CNN_SIMPLE, Task.EMOTION_CLASS, "leave-one-participant-out", List.of(
                 new dev.emotion.core.contract.CrossValidation.Fold("p01", "p02", 300, 40,
@@ -84,6 +87,13 @@ class StudyReportTest {
         assertNotNull(results.get(1).attention(), "ViT attention maps");
         assertEquals(6, results.get(1).attention().headDiversity().size());
         assertNotNull(results.get(2).regression());
+        ModelEvaluator.ModelResult expressions = results.get(3);
+        assertTrue(expressions.metrics().get("expressions") >= 15, "every annotated AFFDEX expression is scored: "
+                + expressions.metrics().get("expressions"));
+        for (String metric : List.of("mae", "pearson", "ccc", "mae:Smile", "pearson:Smile", "ccc:Brow Furrow")) {
+            assertTrue(expressions.metrics().containsKey(metric), metric);
+            assertNotNull(expressions.confidenceIntervals().get(metric), "an interval for " + metric);
+        }
         assertEquals(1, report.mcnemar().size(), "one pair of classifiers on the same frames");
         assertNotNull(report.recommendation().modelId());
         assertTrue(List.of("cnn_simple-emotion_class", "vit_scratch-emotion_class")
@@ -97,13 +107,15 @@ class StudyReportTest {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         JsonNode detailed = Contracts.mapper().readTree(out.resolve("detailed_analysis.json").toFile());
-        assertEquals(3, detailed.path("models").size());
+        assertEquals(4, detailed.path("models").size());
         assertEquals(report.recommendation().modelId(), detailed.path("recommendation").path("modelId").asText());
 
         String dom = headlessChromium(out.resolve("index.html"));
         for (ModelEvaluator.ModelResult r : results) {
             assertTrue(dom.contains("data-model=\"" + r.modelId() + "\""), "summary lists " + r.modelId());
         }
+        assertTrue(dom.contains("class=\"expressions\"") && dom.contains("<td>Smile</td><td>AU12</td>"),
+                "the per-expression table names each expression's action unit");
         assertTrue(dom.contains("data-crossval=\"cv-fixture\"") && (dom.contains("0.400 &plusmn; 0.141")
                 || dom.contains("0.400 ± 0.141")), "the cross-validation table with mean +- sd");
         assertEquals(1, detailed.path("crossValidations").size());

@@ -99,6 +99,41 @@ class TrainerTest {
                 + onTest.metrics());
     }
 
+    /**
+     * AFFDEX's facial expressions (action units) are learned from the faces: on the test participant, whom neither
+     * training nor checkpoint choice saw, the model's intensities are closer than the best constant guess (each
+     * expression's training mean) and follow the annotated ones over time.
+     */
+    @Test
+    void expressionIntensitiesAreLearnedForAParticipantNeverSeen() {
+        Task task = Task.EXPRESSION_REGRESSION;
+        List<Sample> onTestFrames = Trainer.usable(test, task);
+        Trainer.Config c = Trainer.Config.defaults(Architecture.CNN_SIMPLE, task).withEpochs(6);
+        Trainer.Result r = new Trainer().train(c, Trainer.usable(train, task), Trainer.usable(val, task),
+                dir.resolve("run-expressions"), false, e -> { });
+        r.history().forEach(h -> System.out.printf("expressions epoch %d loss %.4f val %.4f %s%n", h.epoch(),
+                h.trainLoss(), h.valLoss(), h.valMetrics()));
+        Trainer.Evaluation onTest = new Trainer().evaluateCheckpoint(c.spec(), task, r.bestCheckpoint(),
+                onTestFrames, c.batchSize(), c.participantBaseline());
+        double[][] truth = Trainer.expressionTargets(onTestFrames);
+        double[][] seen = Trainer.expressionTargets(Trainer.usable(train, task));
+        double[] means = new double[truth[0].length];
+        for (int k = 0; k < means.length; k++) {
+            int finalK = k;
+            means[k] = java.util.Arrays.stream(seen).mapToDouble(row -> row[finalK]).filter(v -> !Double.isNaN(v))
+                    .average().orElse(0);
+        }
+        double[][] constant = new double[truth.length][];
+        java.util.Arrays.fill(constant, means);
+        double constantMae = dev.emotion.core.evaluation.ExpressionMetrics.of(constant, truth,
+                EmotionNet.labels(task)).headline().get("mae");
+        System.out.printf("expressions on the test participant: %s; constant guess MAE %.4f%n", onTest.metrics(),
+                constantMae);
+        assertTrue(onTest.metrics().get("mae") < 0.9 * constantMae, "MAE " + onTest.metrics().get("mae")
+                + " vs the training means' " + constantMae);
+        assertTrue(onTest.metrics().get("pearson") >= 0.3, "mean r over the expressions " + onTest.metrics());
+    }
+
     @Test
     void resumingFromTheLastCheckpointGivesTheSameRunAsAnUninterruptedOne() throws IOException {
         List<Sample> small = train.subList(0, Math.min(96, train.size()));

@@ -1,0 +1,147 @@
+package dev.emotion.cli;
+
+import dev.emotion.core.contract.Contracts;
+import dev.emotion.core.evaluation.Agreement;
+import dev.emotion.core.evaluation.ReportCharts;
+import dev.emotion.core.labels.AffdexCsvReader;
+import dev.emotion.core.labels.LabelFileException;
+import dev.emotion.core.labels.LabelTrack;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code compare}: agreement of a per-frame prediction CSV with an AFFDEX export of the same video (or of any two
+ * such files): lag search, per-channel r / CCC / MAE with intervals, dominant-emotion kappa, timelines.
+ */
+final class CompareCommand {
+
+    static final String HELP = """
+            Usage: ./emotion compare PREDICTIONS.csv AFFDEX.csv [--out DIR] [--max-lag-ms 1000] [--step-ms 0]
+                                     [--tolerance-ms 50]
+            Reads both files as iMotions/Affdex exports (./emotion predict's imotions layout is one), aligns them
+            by timestamp after searching the lag that maximises the mean Pearson r over the 7 emotions (from
+            -max-lag to +max-lag in --step-ms; 0 = the reference's median frame interval), and prints, per channel
+            both files have (the 7 emotions, valence, engagement, attention, AFFDEX's expressions), Pearson r,
+            Lin's CCC and the MAE (0..100) with 95 % bootstrap intervals over 5 s blocks of time, then the
+            dominant emotion's agreement and Cohen's kappa (the same 0.5 rule on both sides). Writes
+            agreement.json, one timeline PNG per channel and index.html to --out (default
+            experiments/compare/<first file's name>).""";
+
+    private CompareCommand() {
+    }
+
+    static int run(List<String> argv) throws IOException {
+        Args a = new Args("compare", argv, Set.of("out", "max-lag-ms", "step-ms", "tolerance-ms"), Set.of(), true);
+        if (a.positionals().size() != 2) {
+            throw new UsageException("compare: give two files, PREDICTIONS.csv AFFDEX.csv (./emotion compare --help)");
+        }
+        Path firstFile = Path.of(a.positionals().get(0));
+        Path referenceFile = Path.of(a.positionals().get(1));
+        LabelTrack first;
+        LabelTrack reference;
+        try {
+            first = new AffdexCsvReader().read(firstFile);
+            reference = new AffdexCsvReader().read(referenceFile);
+        } catch (LabelFileException e) {
+            throw new UsageException("compare: " + e.getMessage());
+        }
+        long maxLag = a.integer("max-lag-ms", 1000);
+        long step = a.integer("step-ms", 0);
+        if (step <= 0) {
+            step = Math.max(1, medianInterval(reference));
+        }
+        long tolerance = a.integer("tolerance-ms", 50);
+        Agreement.Result r;
+        try {
+            r = Agreement.compare(first, reference, maxLag, step, tolerance);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("compare: " + e.getMessage());
+        }
+        String firstName = firstFile.getFileName().toString();
+        String referenceName = referenceFile.getFileName().toString();
+        Path out = Path.of(a.get("out", "experiments/compare/" + firstName.replaceAll("\\.[^.]*$", "")));
+        Files.createDirectories(out);
+        System.out.printf(Locale.ROOT, "compare %s (%s, %d rows) with %s (%s, %d rows)%n", firstName, first.format(),
+                first.samples().size(), referenceName, reference.format(), reference.samples().size());
+        double atZero = r.lagSearch().stream().filter(l -> l.lagMs() == 0).mapToDouble(Agreement.LagScore::meanPearson)
+                .findFirst().orElse(Double.NaN);
+        System.out.printf(Locale.ROOT, "best lag %+d ms (searched +-%d ms in %d ms steps): mean r over the emotions "
+                        + "%.3f (at 0 ms: %.3f); %d frames aligned within %d ms%n", r.lagMs(), maxLag, step,
+                r.lagSearch().stream().filter(l -> l.lagMs() == r.lagMs()).findFirst().orElseThrow().meanPearson(),
+                atZero, r.alignedFrames(), tolerance);
+        System.out.printf(Locale.ROOT, "%-22s %7s %22s %22s %22s%n", "channel", "frames", "Pearson r [95% CI]",
+                "CCC [95% CI]", "MAE 0..100 [95% CI]");
+        for (Agreement.Channel c : r.channels()) {
+            System.out.printf(Locale.ROOT, "%-22s %7d %22s %22s %22s%n", c.name(), c.frames(),
+                    ci(c.pearson(), c.pearsonCi(), 3), ci(c.ccc(), c.cccCi(), 3), ci(c.mae(), c.maeCi(), 1));
+        }
+        System.out.printf(Locale.ROOT, "dominant emotion: agreement %.3f, Cohen's kappa %.3f over %d frames that both "
+                + "name%n", r.dominantAgreement(), r.kappa(), r.dominantFrames());
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("first", firstFile.toString());
+        json.put("reference", referenceFile.toString());
+        json.put("lagMs", r.lagMs());
+        json.put("lagSearch", r.lagSearch());
+        json.put("alignedFrames", r.alignedFrames());
+        json.put("toleranceMs", tolerance);
+        json.put("channels", r.channels());
+        json.put("dominant", Map.of("frames", r.dominantFrames(), "agreement", r.dominantAgreement(), "kappa",
+                r.kappa(), "labels", r.dominantLabels(), "confusion", r.dominantConfusion()));
+        Files.write(out.resolve("agreement.json"), Contracts.mapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsBytes(json));
+        StringBuilder html = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<title>Agreement</title><style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
+                + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
+                + "td:first-child{text-align:left}img{max-width:100%}</style></head><body>\n<h1>");
+        html.append(esc(firstName)).append(" vs ").append(esc(referenceName)).append("</h1>\n<p>Best lag ")
+                .append(r.lagMs()).append(" ms; ").append(r.alignedFrames()).append(" frames aligned. Dominant ")
+                .append(String.format(Locale.ROOT, "emotion: agreement %.3f, Cohen's kappa %.3f over %d frames.",
+                        r.dominantAgreement(), r.kappa(), r.dominantFrames())).append("</p>\n<table><tr><th>channel"
+                        + "</th><th>frames</th><th>Pearson r</th><th>CCC</th><th>MAE (0..100)</th></tr>\n");
+        for (Agreement.Channel c : r.channels()) {
+            html.append("<tr><td>").append(esc(c.name())).append("</td><td>").append(c.frames()).append("</td><td>")
+                    .append(ci(c.pearson(), c.pearsonCi(), 3)).append("</td><td>").append(ci(c.ccc(), c.cccCi(), 3))
+                    .append("</td><td>").append(ci(c.mae(), c.maeCi(), 1)).append("</td></tr>\n");
+        }
+        html.append("</table>\n");
+        for (Map.Entry<String, double[][]> t : r.traces().entrySet()) {
+            String png = "timeline-" + t.getKey().toLowerCase(Locale.ROOT).replace(' ', '-') + ".png";
+            ReportCharts.traces(out.resolve(png), t.getKey(), r.seconds(), "first: " + firstName, t.getValue()[0],
+                    "reference: " + referenceName, t.getValue()[1]);
+            html.append("<img src=\"").append(png).append("\" alt=\"").append(esc(t.getKey())).append("\">\n");
+        }
+        html.append("</body></html>\n");
+        Files.writeString(out.resolve("index.html"), html);
+        System.out.println("wrote " + out.resolve("agreement.json") + ", " + r.traces().size()
+                + " timelines and " + out.resolve("index.html"));
+        return 0;
+    }
+
+    static long medianInterval(LabelTrack t) {
+        List<Long> d = new java.util.ArrayList<>();
+        for (int i = 1; i < t.samples().size(); i++) {
+            d.add(t.samples().get(i).timestampMs() - t.samples().get(i - 1).timestampMs());
+        }
+        if (d.isEmpty()) {
+            return 33;
+        }
+        d.sort(null);
+        return d.get(d.size() / 2);
+    }
+
+    private static String ci(double v, dev.emotion.core.evaluation.Bootstrap.Interval i, int decimals) {
+        String f = "%." + decimals + "f";
+        return i == null ? String.format(Locale.ROOT, f, v) : String.format(Locale.ROOT, f + " [" + f + ", " + f + "]",
+                v, i.low(), i.high());
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,227 @@
+package dev.emotion.core.evaluation;
+
+import dev.emotion.core.contract.Emotion;
+import dev.emotion.core.contract.EmotionLabels;
+import dev.emotion.core.labels.LabelPolicy;
+import dev.emotion.core.labels.LabelSample;
+import dev.emotion.core.labels.LabelTimeline;
+import dev.emotion.core.labels.LabelTrack;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * How well one per-frame trace agrees with another (a model's predictions with an AFFDEX export, or two facial-coding
+ * systems), the way validation studies compare them: the traces aligned by timestamp after a lag search, then per
+ * channel (each emotion, valence/engagement/attention and each AFFDEX expression that both files have) Pearson's r,
+ * Lin's CCC and the MAE with 95 % block-bootstrap intervals (blocks of {@link #BLOCK_MS} of time, since neighbouring
+ * frames are not independent), and the dominant emotion (the label policy applied to both sides alike) with its
+ * agreement and Cohen's kappa.
+ */
+public final class Agreement {
+
+    /** Resampling unit of the bootstrap: frames within this much time of each other stay together. */
+    public static final long BLOCK_MS = 5_000;
+    static final int REPLICATES = 500;
+
+    /** One compared channel; MAE on the files' 0..100 scale (valence -100..100). */
+    public record Channel(String name, int frames, double mae, double pearson, double ccc, Bootstrap.Interval maeCi,
+                          Bootstrap.Interval pearsonCi, Bootstrap.Interval cccCi) {
+    }
+
+    /** The mean Pearson r over the emotions at one lag (positive lag: the first trace runs late). */
+    public record LagScore(long lagMs, double meanPearson, int frames) {
+    }
+
+    /**
+     * @param lagMs     the lag applied (the best of the search): a first-trace frame at t + lag is paired with the
+     *                  reference frame at t
+     * @param seconds   reference time of each aligned frame, for the timelines
+     * @param traces    per channel, the aligned first and reference values (0..100) in that order
+     */
+    public record Result(long lagMs, List<LagScore> lagSearch, int alignedFrames, List<Channel> channels,
+                         int dominantFrames, double dominantAgreement, double kappa, List<String> dominantLabels,
+                         long[][] dominantConfusion, List<Double> seconds, Map<String, double[][]> traces) {
+    }
+
+    private record Pairs(List<Long> times, List<EmotionLabels> first, List<EmotionLabels> reference) {
+    }
+
+    private Agreement() {
+    }
+
+    /**
+     * Compares {@code first} (e.g. predictions) with {@code reference} (e.g. AFFDEX), searching lags from
+     * {@code -maxLagMs} to {@code +maxLagMs} in {@code stepMs}; frames pair when the first trace has a sample within
+     * {@code toleranceMs} of the reference time plus the lag.
+     */
+    public static Result compare(LabelTrack first, LabelTrack reference, long maxLagMs, long stepMs,
+                                 long toleranceMs) {
+        if (stepMs <= 0 || maxLagMs < 0) {
+            throw new IllegalArgumentException("the lag step must be positive and the maximum lag not negative");
+        }
+        LabelTimeline timeline = new LabelTimeline(first, LabelTimeline.Mode.NEAREST, toleranceMs);
+        List<LagScore> search = new ArrayList<>();
+        LagScore best = null;
+        for (long lag = -maxLagMs; lag <= maxLagMs; lag += stepMs) {
+            Pairs p = pairs(timeline, reference, lag);
+            double r = meanEmotionPearson(p);
+            LagScore s = new LagScore(lag, r, p.times().size());
+            search.add(s);
+            boolean better = best == null || (!Double.isNaN(r) && (Double.isNaN(best.meanPearson())
+                    || r > best.meanPearson() + 1e-12
+                    || (Math.abs(r - best.meanPearson()) <= 1e-12 && Math.abs(lag) < Math.abs(best.lagMs()))));
+            if (better) {
+                best = s;
+            }
+        }
+        Pairs p = pairs(timeline, reference, best.lagMs());
+        if (p.times().size() < 3) {
+            throw new IllegalArgumentException("only " + p.times().size() + " frames pair up within "
+                    + toleranceMs + " ms (first: " + first.firstMs() + "-" + first.lastMs() + " ms, reference: "
+                    + reference.firstMs() + "-" + reference.lastMs() + " ms): are these two recordings of the same "
+                    + "video, with timestamps in the same unit?");
+        }
+        List<String> groups = p.times().stream().map(t -> Long.toString(t / BLOCK_MS)).toList();
+        Map<String, Function<EmotionLabels, Double>> channels = channels(p);
+        List<Channel> out = new ArrayList<>();
+        Map<String, double[][]> traces = new LinkedHashMap<>();
+        for (Map.Entry<String, Function<EmotionLabels, Double>> c : channels.entrySet()) {
+            List<Integer> idx = new ArrayList<>();
+            for (int i = 0; i < p.times().size(); i++) {
+                if (c.getValue().apply(p.first().get(i)) != null && c.getValue().apply(p.reference().get(i)) != null) {
+                    idx.add(i);
+                }
+            }
+            if (idx.size() < 3) {
+                continue;
+            }
+            double[] a = new double[idx.size()];
+            double[] b = new double[idx.size()];
+            for (int k = 0; k < idx.size(); k++) {
+                a[k] = 100 * c.getValue().apply(p.first().get(idx.get(k)));
+                b[k] = 100 * c.getValue().apply(p.reference().get(idx.get(k)));
+            }
+            RegressionMetrics m = RegressionMetrics.of(a, b);
+            List<String> g = idx.stream().map(groups::get).toList();
+            Map<String, Bootstrap.Interval> ci = Bootstrap.intervals(g, sel -> {
+                double[] x = new double[sel.length];
+                double[] y = new double[sel.length];
+                for (int k = 0; k < sel.length; k++) {
+                    x[k] = a[sel[k]];
+                    y[k] = b[sel[k]];
+                }
+                RegressionMetrics r = RegressionMetrics.of(x, y);
+                return Map.of("mae", r.mae(), "pearson", r.pearson(), "ccc", r.ccc());
+            }, REPLICATES, 42);
+            out.add(new Channel(c.getKey(), idx.size(), m.mae(), m.pearson(), m.ccc(), ci.get("mae"),
+                    ci.get("pearson"), ci.get("ccc")));
+            if (idx.size() == p.times().size()) {
+                traces.put(c.getKey(), new double[][] {a, b});
+            }
+        }
+        // dominant emotion, the same rule on both sides; frames either side leaves ambiguous are not counted
+        List<String> labels = Emotion.DOMINANT_LABELS;
+        long[][] confusion = new long[labels.size()][labels.size()];
+        int n = 0;
+        for (int i = 0; i < p.times().size(); i++) {
+            String x = LabelPolicy.DEFAULT.dominant(p.first().get(i));
+            String y = LabelPolicy.DEFAULT.dominant(p.reference().get(i));
+            if (x != null && y != null) {
+                confusion[labels.indexOf(y)][labels.indexOf(x)]++;
+                n++;
+            }
+        }
+        double[] ak = agreementAndKappa(confusion);
+        List<Double> seconds = p.times().stream().map(t -> t / 1000.0).toList();
+        return new Result(best.lagMs(), search, p.times().size(), out, n, ak[0], ak[1], labels, confusion, seconds,
+                traces);
+    }
+
+    /** Observed agreement and Cohen's kappa of a confusion matrix (rows: reference, columns: first). */
+    static double[] agreementAndKappa(long[][] c) {
+        long total = 0;
+        long diagonal = 0;
+        int k = c.length;
+        long[] rows = new long[k];
+        long[] cols = new long[k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                total += c[i][j];
+                rows[i] += c[i][j];
+                cols[j] += c[i][j];
+                diagonal += i == j ? c[i][j] : 0;
+            }
+        }
+        if (total == 0) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        double po = (double) diagonal / total;
+        double pe = 0;
+        for (int i = 0; i < k; i++) {
+            pe += (double) rows[i] / total * cols[i] / total;
+        }
+        return new double[] {po, pe >= 1 ? Double.NaN : (po - pe) / (1 - pe)};
+    }
+
+    private static Pairs pairs(LabelTimeline first, LabelTrack reference, long lag) {
+        List<Long> times = new ArrayList<>();
+        List<EmotionLabels> a = new ArrayList<>();
+        List<EmotionLabels> b = new ArrayList<>();
+        for (LabelSample s : reference.samples()) {
+            if (s.isGap()) {
+                continue;
+            }
+            first.at(s.timestampMs() + lag).ifPresent(x -> {
+                times.add(s.timestampMs());
+                a.add(x);
+                b.add(s.labels());
+            });
+        }
+        return new Pairs(times, a, b);
+    }
+
+    private static double meanEmotionPearson(Pairs p) {
+        if (p.times().size() < 3) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        int used = 0;
+        for (Emotion e : Emotion.values()) {
+            double[] x = new double[p.times().size()];
+            double[] y = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = value(p.first().get(i), e);
+                y[i] = value(p.reference().get(i), e);
+            }
+            double r = RegressionMetrics.pearson(x, y);
+            if (!Double.isNaN(r)) {
+                sum += r;
+                used++;
+            }
+        }
+        return used == 0 ? Double.NaN : sum / used;
+    }
+
+    private static double value(EmotionLabels l, Emotion e) {
+        Double v = l.emotions().get(e);
+        return v == null ? 0 : v;
+    }
+
+    /** The channels both traces carry: the 7 emotions, valence, engagement, attention, AFFDEX's expressions. */
+    private static Map<String, Function<EmotionLabels, Double>> channels(Pairs p) {
+        Map<String, Function<EmotionLabels, Double>> c = new LinkedHashMap<>();
+        for (Emotion e : Emotion.values()) {
+            c.put(e.label(), l -> l.emotions().get(e));
+        }
+        c.put("valence", EmotionLabels::valence);
+        c.put("engagement", EmotionLabels::engagement);
+        c.put("attention", EmotionLabels::attention);
+        for (String x : EmotionLabels.AFFDEX_EXPRESSIONS) {
+            c.put(x, l -> l.expressions() == null ? null : l.expressions().get(x));
+        }
+        return c;
+    }
+}
