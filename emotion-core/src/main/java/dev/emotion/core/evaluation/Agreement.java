@@ -140,6 +140,53 @@ public final class Agreement {
                 traces);
     }
 
+    /**
+     * A model's traces against the AFFDEX scores of the same frames, per emotion the model outputs (its class or
+     * label probability vs the annotated score, both 0..100): Pearson r, CCC, MAE with 95 % intervals resampling
+     * participants, then frames ({@link Bootstrap}). Frames without annotated scores are left out.
+     */
+    public static List<Channel> perEmotion(List<String> labels, double[][] probabilities, List<float[]> annotated,
+                                           List<String> participants, int replicates, long seed) {
+        List<Channel> out = new ArrayList<>();
+        for (Emotion e : Emotion.values()) {
+            int column = labels.indexOf(e.label());
+            if (column < 0) {
+                continue;
+            }
+            List<Integer> idx = new ArrayList<>();
+            for (int i = 0; i < probabilities.length; i++) {
+                float[] t = annotated.get(i);
+                if (t != null && !Float.isNaN(t[e.ordinal()])) {
+                    idx.add(i);
+                }
+            }
+            if (idx.size() < 3) {
+                continue;
+            }
+            double[] a = new double[idx.size()];
+            double[] b = new double[idx.size()];
+            for (int k = 0; k < idx.size(); k++) {
+                a[k] = 100 * probabilities[idx.get(k)][column];
+                b[k] = 100 * annotated.get(idx.get(k))[e.ordinal()];
+            }
+            RegressionMetrics m = RegressionMetrics.of(a, b);
+            Map<String, Bootstrap.Interval> ci = Bootstrap.intervals(idx.stream().map(participants::get).toList(),
+                    sel -> {
+                        double[] x = new double[sel.length];
+                        double[] y = new double[sel.length];
+                        for (int k = 0; k < sel.length; k++) {
+                            x[k] = a[sel[k]];
+                            y[k] = b[sel[k]];
+                        }
+                        RegressionMetrics r = RegressionMetrics.of(x, y);
+                        return Map.of("mae", r.mae(), "pearson", r.pearson(), "ccc", r.ccc());
+                    }, replicates, seed);
+            out.add(new Channel(e.label(), idx.size(), m.mae(), m.pearson(), m.ccc(), ci.get("mae"),
+                    ci.get("pearson"), ci.get("ccc")));
+        }
+        return out;
+    }
+
     /** Observed agreement and Cohen's kappa of a confusion matrix (rows: reference, columns: first). */
     static double[] agreementAndKappa(long[][] c) {
         long total = 0;

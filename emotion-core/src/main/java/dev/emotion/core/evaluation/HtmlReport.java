@@ -106,6 +106,22 @@ final class HtmlReport {
                 }
                 h.append("</table>\n");
             }
+            if (m.affdexAgreement() != null && !m.affdexAgreement().isEmpty()) {
+                h.append("<p>Agreement with AFFDEX over time on the held-out participants: each emotion's predicted ")
+                        .append("probability against the annotated score of the same frames (0..100), as facial-")
+                        .append("coding systems are compared; intervals resample participants, then frames.</p>\n")
+                        .append("<table data-agreement=\"").append(esc(m.modelId())).append("\"><tr><th>emotion</th>")
+                        .append("<th>frames</th><th>Pearson r</th><th>CCC</th><th>MAE</th></tr>\n");
+                for (Agreement.Channel c : m.affdexAgreement()) {
+                    h.append("<tr><td>").append(esc(c.name())).append("</td><td>").append(c.frames())
+                            .append("</td><td>").append(num(c.pearson())).append(' ').append(ci(c.pearsonCi()))
+                            .append("</td><td>").append(num(c.ccc())).append(' ').append(ci(c.cccCi()))
+                            .append("</td><td>").append(String.format(Locale.ROOT, "%.1f", c.mae())).append(' ')
+                            .append(c.maeCi() == null ? "" : String.format(Locale.ROOT, "[%.1f, %.1f]",
+                                    c.maeCi().low(), c.maeCi().high())).append("</td></tr>\n");
+                }
+                h.append("</table>\n");
+            }
             if (m.calibration() != null && m.calibration().temperature() != null) {
                 h.append(String.format(Locale.ROOT, "<p>Temperature scaling (fitted on the validation split): T = "
                         + "%.3f, ECE %.3f -> %.3f.</p>\n", m.calibration().temperature(), m.calibration().eceBefore(),

@@ -49,7 +49,20 @@ public final class ModelEvaluator {
                               Map<String, Map<String, Double>> perParticipant, Efficiency efficiency,
                               AttentionReport attention, Map<String, String> charts, List<String> notes,
                               Map<String, Object> training, @JsonIgnore boolean[] correct,
-                              @JsonIgnore List<String> sampleIds) {
+                              @JsonIgnore List<String> sampleIds, List<Agreement.Channel> affdexAgreement) {
+
+        /** Without the agreement with AFFDEX's traces (regression models, injected results). */
+        public ModelResult(String modelId, Architecture architecture, Task task, int testSamples,
+                           List<String> participants, Map<String, Double> metrics,
+                           Map<String, Bootstrap.Interval> confidenceIntervals, ClassificationMetrics classification,
+                           MultilabelMetrics multilabel, RegressionMetrics regression, CalibrationReport calibration,
+                           Map<String, Map<String, Double>> perParticipant, Efficiency efficiency,
+                           AttentionReport attention, Map<String, String> charts, List<String> notes,
+                           Map<String, Object> training, boolean[] correct, List<String> sampleIds) {
+            this(modelId, architecture, task, testSamples, participants, metrics, confidenceIntervals, classification,
+                    multilabel, regression, calibration, perParticipant, efficiency, attention, charts, notes,
+                    training, correct, sampleIds, List.of());
+        }
     }
 
     private final Options options;
@@ -173,6 +186,9 @@ public final class ModelEvaluator {
                 }
             }
         }
+        List<Agreement.Channel> affdex = task == Task.EMOTION_CLASS || task == Task.EMOTION_MULTILABEL
+                ? Agreement.perEmotion(model.labels(), probs, usable.stream().map(Sample::emotions).toList(), groups,
+                options.bootstrapReplicates(), options.seed()) : List.of();
         if (perParticipant.size() < 2) {
             notes.add("only " + perParticipant.size() + " held-out participant: confidence intervals resample "
                     + "frames of that person and say nothing about other people; use leave-one-participant-out");
@@ -196,7 +212,7 @@ public final class ModelEvaluator {
         return new ModelResult(name, model.architecture(), task, usable.size(),
                 List.copyOf(new java.util.TreeSet<>(groups)), metrics, ci, cls, ml, reg, calibration, perParticipant,
                 efficiency, attention, charts, notes, training, correct,
-                usable.stream().map(Sample::id).toList());
+                usable.stream().map(Sample::id).toList(), affdex);
     }
 
     private static String participants(List<Sample> samples) {

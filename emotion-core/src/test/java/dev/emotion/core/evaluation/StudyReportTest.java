@@ -87,6 +87,11 @@ class StudyReportTest {
         assertNotNull(results.get(1).attention(), "ViT attention maps");
         assertEquals(6, results.get(1).attention().headDiversity().size());
         assertNotNull(results.get(2).regression());
+        assertEquals(List.of("joy", "anger", "fear", "disgust", "sadness", "surprise", "contempt"),
+                cnn.affdexAgreement().stream().map(Agreement.Channel::name).toList(),
+                "every emotion's trace is compared with AFFDEX's on the held-out frames");
+        assertTrue(cnn.affdexAgreement().stream().allMatch(c -> c.frames() == test.size() && c.pearsonCi() != null));
+        assertEquals(List.of(), results.get(2).affdexAgreement(), "an attention model has no emotion traces");
         ModelEvaluator.ModelResult expressions = results.get(3);
         assertTrue(expressions.metrics().get("expressions") >= 15, "every annotated AFFDEX expression is scored: "
                 + expressions.metrics().get("expressions"));
@@ -114,6 +119,7 @@ class StudyReportTest {
         for (ModelEvaluator.ModelResult r : results) {
             assertTrue(dom.contains("data-model=\"" + r.modelId() + "\""), "summary lists " + r.modelId());
         }
+        assertTrue(dom.contains("data-agreement=\"cnn_simple-emotion_class\""), "the AFFDEX agreement table");
         assertTrue(dom.contains("class=\"expressions\"") && dom.contains("<td>Smile</td><td>AU12</td>"),
                 "the per-expression table names each expression's action unit");
         assertTrue(dom.contains("data-crossval=\"cv-fixture\"") && (dom.contains("0.400 &plusmn; 0.141")
