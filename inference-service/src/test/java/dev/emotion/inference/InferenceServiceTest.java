@@ -276,6 +276,55 @@ class InferenceServiceTest {
         assertTrue(metrics.contains("emotion_inference_rejected_total{reason=\"too_large\"}"), "rejections counted");
     }
 
+    /**
+     * Many more WebSocket clients than the cap (16 in tests) connect at once: exactly the cap is served, the others
+     * are told why and closed, HTTP keeps answering, the scoring threads stay a fixed pool, and a freed place can be
+     * taken again.
+     */
+    @Test
+    @Order(8)
+    void streamConnectionsAreCappedAndThreadsBounded() throws Exception {
+        int cap = ConfigProvider.getConfig().getValue("emotion.inference.stream.max-connections", Integer.class);
+        int threadsBefore = Thread.activeCount();
+        long heapBefore = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        List<Collector> clients = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<java.net.http.WebSocket>> sockets = new ArrayList<>();
+        HttpClient http = HttpClient.newHttpClient();
+        String url = "ws://localhost:" + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class)
+                + "/api/v1/stream";
+        for (int i = 0; i < 3 * cap; i++) {
+            Collector c = new Collector();
+            clients.add(c);
+            sockets.add(http.newWebSocketBuilder().buildAsync(URI.create(url), c));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> clients.stream().allMatch(c -> !c.messages.isEmpty()));
+        long served = clients.stream().filter(c -> c.messages.get(0).contains("\"stream\"")).count();
+        long refused = clients.stream().filter(c -> c.messages.get(0).contains("at most " + cap)).count();
+        given().get("/q/health/live").then().statusCode(200);
+        int threadsDuring = Thread.activeCount();
+        long scoringThreads = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("stream-scoring")).count();
+        System.out.printf("%d WebSocket clients against a cap of %d: %d served, %d refused; threads %d -> %d "
+                + "(scoring pool %d); heap %.0f -> %.0f MB%n", clients.size(), cap, served, refused, threadsBefore,
+                threadsDuring, scoringThreads, heapBefore / 1e6,
+                (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1e6);
+        assertEquals(cap, served, "exactly the cap is served");
+        assertEquals(clients.size() - cap, refused, "every other client is told why");
+        assertTrue(scoringThreads <= ConfigProvider.getConfig().getValue("emotion.inference.stream.workers",
+                Integer.class), "a fixed scoring pool: " + scoringThreads);
+        for (java.util.concurrent.CompletableFuture<java.net.http.WebSocket> f : sockets) {
+            f.join().sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
+        }
+        Collector again = new Collector();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            again.messages.clear();
+            java.net.http.WebSocket ws = connect("", again);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !again.messages.isEmpty());
+            ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
+            assertTrue(again.messages.get(0).contains("\"stream\""), "a freed place is taken: " + again.messages);
+        });
+    }
+
     /** A WebSocket client that collects the text messages in arrival order. */
     static final class Collector implements java.net.http.WebSocket.Listener {
         final List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();

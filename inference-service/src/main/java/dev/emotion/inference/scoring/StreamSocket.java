@@ -28,6 +28,12 @@ import org.jboss.logging.Logger;
  * {@code emotion.inference.stream.frames{outcome}}. {@code ?queue=N} sets the queue length (default 4, 1..64).
  * A sequence number not above the last one received is refused as out of order; a bad image gets an error; the
  * connection stays open in both cases.
+ *
+ * <p>Bounded: at most {@code emotion.inference.stream.max-connections} connections (default 64; one more is
+ * answered with an error and closed with code 1013, try again later), scored by a fixed pool of
+ * {@code emotion.inference.stream.workers} threads (default 4) however many connect, and at most
+ * {@link #MAX_PENDING_REPLIES} answers waiting per connection beyond its queue (a client that keeps sending while
+ * not reading its answers is closed with code 1008).
  */
 @WebSocket(path = "/api/v1/stream")
 public class StreamSocket {
@@ -56,13 +62,13 @@ public class StreamSocket {
     record Item(long seq, byte[] image, Map<String, Object> reply, long receivedNanos) {
     }
 
+    /** Answers (drops, rejections) that may wait per connection beyond its frame queue. */
+    static final int MAX_PENDING_REPLIES = 256;
+
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, io.micrometer.core.instrument.Counter> outcomes = new ConcurrentHashMap<>();
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "stream-scoring");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile ExecutorService workers;
 
     @Inject
     Scoring scoring;
@@ -73,8 +79,48 @@ public class StreamSocket {
     @ConfigProperty(name = "emotion.inference.stream.default-queue", defaultValue = "4")
     int defaultQueue;
 
+    @ConfigProperty(name = "emotion.inference.stream.max-connections", defaultValue = "64")
+    int maxConnections;
+
+    @ConfigProperty(name = "emotion.inference.stream.workers", defaultValue = "4")
+    int workerThreads;
+
+    /** The scoring pool, made on first use with the configured size (each connection drains on one of them). */
+    private ExecutorService workers() {
+        ExecutorService w = workers;
+        if (w == null) {
+            synchronized (this) {
+                if (workers == null) {
+                    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+                    workers = Executors.newFixedThreadPool(Math.max(1, workerThreads), r -> {
+                        Thread t = new Thread(r, "stream-scoring-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+                }
+                w = workers;
+            }
+        }
+        return w;
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        if (workers != null) {
+            workers.shutdownNow();
+        }
+    }
+
     @OnOpen
     public void open(WebSocketConnection connection) {
+        if (open.incrementAndGet() > maxConnections) {
+            open.decrementAndGet();
+            count("too_many_connections");
+            connection.sendTextAndAwait(json(Map.of("error", "this service takes at most " + maxConnections
+                    + " stream connections at once (emotion.inference.stream.max-connections); try again later")));
+            connection.closeAndAwait(new io.quarkus.websockets.next.CloseReason(1013, "too many connections"));
+            return;
+        }
         Map<String, String> q = query(connection.handshakeRequest().query());
         String policy = q.getOrDefault("policy", "drop-oldest");
         int capacity;
@@ -87,6 +133,7 @@ public class StreamSocket {
             String error = "policy must be drop-oldest or reject and queue 1..64; got policy=" + policy + ", queue="
                     + q.get("queue");
             count("bad_parameters");
+            open.decrementAndGet();
             connection.sendTextAndAwait(json(Map.of("error", error)));
             connection.closeAndAwait(new io.quarkus.websockets.next.CloseReason(1008, "bad parameters"));
             return;
@@ -116,8 +163,11 @@ public class StreamSocket {
         long seq = ByteBuffer.wrap(message, 0, 8).getLong();
         byte[] image = java.util.Arrays.copyOfRange(message, 8, message.length);
         Map<String, Object> outOfOrder = null;
+        boolean flooding = false;
         synchronized (s) {
-            if (seq <= s.lastSeq) {
+            if (s.queue.size() >= s.capacity + MAX_PENDING_REPLIES) {
+                flooding = true;
+            } else if (seq <= s.lastSeq) {
                 count("out_of_order");
                 outOfOrder = Map.of("seq", seq, "error", "out of order: frame " + seq + " after frame " + s.lastSeq
                         + "; sequence numbers must increase");
@@ -146,9 +196,15 @@ public class StreamSocket {
                 }
                 if (!s.draining) {
                     s.draining = true;
-                    workers.submit(() -> drain(s));
+                    workers().submit(() -> drain(s));
                 }
             }
+        }
+        if (flooding) {
+            count("flooding");
+            connection.closeAndAwait(new io.quarkus.websockets.next.CloseReason(1008, "more than "
+                    + MAX_PENDING_REPLIES + " answers waiting: read the answers before sending more frames"));
+            return;
         }
         if (outOfOrder != null) {
             send(s, outOfOrder); // not part of the sequence: answered at once
@@ -217,6 +273,7 @@ public class StreamSocket {
     public void close(WebSocketConnection connection) {
         Session s = sessions.remove(connection.id());
         if (s != null) {
+            open.decrementAndGet();
             synchronized (s) {
                 s.queue.clear();
             }
