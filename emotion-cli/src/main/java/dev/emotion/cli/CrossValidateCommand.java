@@ -52,11 +52,13 @@ final class CrossValidateCommand {
         ProgressBar bar = new ProgressBar(body.get("model").asText() + (a.has("folds") ? " " + total + "-fold"
                 : " LOPO"), total, "folds");
         int shown = -1;
+        Stall stall = new Stall("cross-validation " + id);
         while (true) {
             Thread.sleep(1000);
             JsonNode s = service.get("/api/v1/cross-validations/" + id);
             String state = s.path("state").asText();
             int done = s.path("folds").size();
+            stall.seen(state + ", " + done + " folds done, " + s.path("message").asText());
             if (state.equals("failed")) {
                 bar.finish(done, "failed");
                 System.err.println("cross-validate: failed: " + s.path("message").asText());

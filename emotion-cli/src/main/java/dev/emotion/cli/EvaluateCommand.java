@@ -47,9 +47,11 @@ final class EvaluateCommand {
             int models = job.path("modelIds").size();
             ProgressBar bar = new ProgressBar("evaluate " + study, models, "models");
             JsonNode s;
+            Stall stall = new Stall("evaluation " + id);
             do {
                 Thread.sleep(1000);
                 s = client.get("/api/v1/evaluations/" + id);
+                stall.seen(s.path("state").asText() + ", " + s.path("models"));
                 bar.update(s.path("models").size(), s.path("state").asText());
             } while (!Set.of("completed", "failed").contains(s.path("state").asText()));
             bar.finish(s.path("models").size(), s.path("state").asText());

@@ -94,11 +94,13 @@ final class IngestCommand {
         }
         String jobId = json.path("jobId").asText();
         ProgressBar bar = new ProgressBar(participant, expected, "frames");
+        Stall stall = new Stall("ingest job " + jobId + " (" + participant + ")");
         while (true) {
             Thread.sleep(500);
             JsonNode job = service.get("/api/v1/ingest/jobs/" + jobId);
             String state = job.path("state").asText();
             long frames = job.path("framesDecoded").asLong();
+            stall.seen(state + ", " + frames + " frames decoded");
             String note = job.path("faces").asLong() + " faces, " + job.path("labelled").asLong() + " labelled";
             if (state.equals("completed")) {
                 bar.finish(frames, note + " (" + (split == null ? "split by participant hash" : split) + ")");

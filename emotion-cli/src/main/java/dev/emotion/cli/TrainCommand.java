@@ -73,11 +73,13 @@ final class TrainCommand {
                 + body.get("task").asText() + ", " + epochs + " epochs)");
         ProgressBar bar = new ProgressBar(body.get("model").asText(), epochs, "epochs");
         int shown = -1;
+        Stall stall = new Stall("training " + id);
         while (true) {
             Thread.sleep(1000);
             JsonNode p = service.get("/api/v1/trainings/" + id);
             String state = p.path("state").asText();
             int epoch = p.path("epoch").asInt();
+            stall.seen(state + ", epoch " + epoch + ", step " + p.path("step").asLong());
             if (state.equals("completed")) {
                 bar.finish(epoch, note(p));
                 System.out.println(p.path("message").asText());

@@ -77,6 +77,20 @@ class CommandLineTest {
     }
 
     @Test
+    void aJobWhoseProgressStopsEndsTheWaitWithWhatItLastSaid() throws InterruptedException {
+        Stall stall = new Stall("training t-1", java.time.Duration.ofMillis(200));
+        for (int i = 0; i < 5; i++) {
+            stall.seen("running, epoch " + i); // progress: never a stall however long it takes
+            Thread.sleep(60);
+        }
+        stall.seen("running, epoch 4");
+        Thread.sleep(250);
+        UsageException e = assertThrows(UsageException.class, () -> stall.seen("running, epoch 4"));
+        assertTrue(e.getMessage().startsWith("gave up waiting for training t-1: no progress for 0 s (last seen: "
+                + "running, epoch 4)"), e.getMessage());
+    }
+
+    @Test
     void unknownCommandsAndBadSizesExitWithUsage() {
         assertEquals(2, Main.run(new String[] {"fly"}));
         assertEquals(2, Main.run(new String[] {"synth", "--size", "big"}));

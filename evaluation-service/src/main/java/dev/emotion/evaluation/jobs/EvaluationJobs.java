@@ -170,7 +170,7 @@ public class EvaluationJobs {
                         done.put(modelId, r);
                         s.models().put(modelId, "evaluated: " + r.metrics());
                     }
-                } catch (RuntimeException | IOException e) {
+                } catch (RuntimeException | Error | IOException e) {
                     LOG.errorf("evaluation %s: model %s failed: %s", s.evaluationId(), modelId, e.getMessage());
                     s.models().put(modelId, "failed: " + e.getMessage());
                 }
@@ -189,7 +189,7 @@ public class EvaluationJobs {
             LOG.infof("evaluation %s: study %s, %d model(s), recommended %s; report %s", s.evaluationId(), studyId,
                     all.size(), report.recommendation().modelId(), url);
             update(s, JobState.COMPLETED, url, report.recommendation().modelId(), null);
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException | Error | IOException e) { // an Error fails the job too
             LOG.errorf(e, "evaluation %s failed", s.evaluationId());
             update(s, JobState.FAILED, null, null, e.getMessage());
         }

@@ -147,7 +147,7 @@ public class IngestJobs {
             double seconds = (System.nanoTime() - started) / 1e9;
             announce(event(plan, JobState.COMPLETED, new VideoIngest.Progress(done[0], done[1], done[2], done[3]),
                     String.format("%d frames in %.1f s (%.0f frames/s)", done[0], seconds, done[0] / seconds)));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error (out of memory, a native library) fails the job too
             LOG.errorf("job %s failed: %s", plan.jobId(), e.getMessage());
             metrics.counter("emotion.ingest.jobs.failed").increment();
             try {

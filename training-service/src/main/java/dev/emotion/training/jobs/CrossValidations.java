@@ -208,7 +208,7 @@ public class CrossValidations {
             publisher.publish(Topic.TRAINING_CROSSVAL, studyId, record);
             status.put(id, new Status(id, studyId, c.architecture().id(), c.task().id(), JobState.COMPLETED,
                     groups.size(), List.copyOf(folds), mean, std, "done: " + dir));
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException | Error | java.io.IOException e) { // an Error fails the job too
             LOG.errorf(e, "cross-validation %s failed", id);
             update(id, JobState.FAILED, folds, e.getMessage());
         }

@@ -298,7 +298,7 @@ public class TrainingJobs {
                     + " (best epoch " + result.bestEpoch() + (result.stoppedEarly() ? ", stopped early" : "") + ")"));
         } catch (java.util.concurrent.CancellationException e) {
             announce(progress(id, studyId, c, JobState.CANCELLED, 0, 0, null, null, Map.of(), 0, 0, e.getMessage()));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error (out of memory, a native library) fails the job too
             LOG.errorf(e, "training %s failed", id);
             announce(progress(id, studyId, c, JobState.FAILED, 0, 0, null, null, Map.of(), 0, 0,
                     e.getMessage() == null ? e.toString() : e.getMessage()));
