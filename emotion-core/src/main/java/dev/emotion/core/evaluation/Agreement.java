@@ -89,37 +89,16 @@ public final class Agreement {
         List<Channel> out = new ArrayList<>();
         Map<String, double[][]> traces = new LinkedHashMap<>();
         for (Map.Entry<String, Function<EmotionLabels, Double>> c : channels.entrySet()) {
-            List<Integer> idx = new ArrayList<>();
-            for (int i = 0; i < p.times().size(); i++) {
-                if (c.getValue().apply(p.first().get(i)) != null && c.getValue().apply(p.reference().get(i)) != null) {
-                    idx.add(i);
-                }
-            }
-            if (idx.size() < 3) {
+            Function<EmotionLabels, Double> f = c.getValue();
+            Aligned x = Aligned.of(p.times().size(), i -> f.apply(p.first().get(i)) != null
+                    && f.apply(p.reference().get(i)) != null, i -> f.apply(p.first().get(i)),
+                    i -> f.apply(p.reference().get(i)));
+            if (x == null) {
                 continue;
             }
-            double[] a = new double[idx.size()];
-            double[] b = new double[idx.size()];
-            for (int k = 0; k < idx.size(); k++) {
-                a[k] = 100 * c.getValue().apply(p.first().get(idx.get(k)));
-                b[k] = 100 * c.getValue().apply(p.reference().get(idx.get(k)));
-            }
-            RegressionMetrics m = RegressionMetrics.of(a, b);
-            List<String> g = idx.stream().map(groups::get).toList();
-            Map<String, Bootstrap.Interval> ci = Bootstrap.intervals(g, sel -> {
-                double[] x = new double[sel.length];
-                double[] y = new double[sel.length];
-                for (int k = 0; k < sel.length; k++) {
-                    x[k] = a[sel[k]];
-                    y[k] = b[sel[k]];
-                }
-                RegressionMetrics r = RegressionMetrics.of(x, y);
-                return Map.of("mae", r.mae(), "pearson", r.pearson(), "ccc", r.ccc());
-            }, REPLICATES, 42);
-            out.add(new Channel(c.getKey(), idx.size(), m.mae(), m.pearson(), m.ccc(), ci.get("mae"),
-                    ci.get("pearson"), ci.get("ccc")));
-            if (idx.size() == p.times().size()) {
-                traces.put(c.getKey(), new double[][] {a, b});
+            out.add(channel(c.getKey(), x, x.rows().stream().map(groups::get).toList(), REPLICATES, 42));
+            if (x.rows().size() == p.times().size()) {
+                traces.put(c.getKey(), new double[][] {x.a(), x.b()});
             }
         }
         // dominant emotion, the same rule on both sides; frames either side leaves ambiguous are not counted
@@ -153,38 +132,58 @@ public final class Agreement {
             if (column < 0) {
                 continue;
             }
-            List<Integer> idx = new ArrayList<>();
-            for (int i = 0; i < probabilities.length; i++) {
-                float[] t = annotated.get(i);
-                if (t != null && !Float.isNaN(t[e.ordinal()])) {
-                    idx.add(i);
-                }
+            Aligned x = Aligned.of(probabilities.length, i -> annotated.get(i) != null
+                    && !Float.isNaN(annotated.get(i)[e.ordinal()]), i -> probabilities[i][column],
+                    i -> annotated.get(i)[e.ordinal()]);
+            if (x != null) {
+                out.add(channel(e.label(), x, x.rows().stream().map(participants::get).toList(), replicates, seed));
             }
-            if (idx.size() < 3) {
-                continue;
-            }
-            double[] a = new double[idx.size()];
-            double[] b = new double[idx.size()];
-            for (int k = 0; k < idx.size(); k++) {
-                a[k] = 100 * probabilities[idx.get(k)][column];
-                b[k] = 100 * annotated.get(idx.get(k))[e.ordinal()];
-            }
-            RegressionMetrics m = RegressionMetrics.of(a, b);
-            Map<String, Bootstrap.Interval> ci = Bootstrap.intervals(idx.stream().map(participants::get).toList(),
-                    sel -> {
-                        double[] x = new double[sel.length];
-                        double[] y = new double[sel.length];
-                        for (int k = 0; k < sel.length; k++) {
-                            x[k] = a[sel[k]];
-                            y[k] = b[sel[k]];
-                        }
-                        RegressionMetrics r = RegressionMetrics.of(x, y);
-                        return Map.of("mae", r.mae(), "pearson", r.pearson(), "ccc", r.ccc());
-                    }, replicates, seed);
-            out.add(new Channel(e.label(), idx.size(), m.mae(), m.pearson(), m.ccc(), ci.get("mae"),
-                    ci.get("pearson"), ci.get("ccc")));
         }
         return out;
+    }
+
+    /** Two traces (0..100) over the rows where both have a value. */
+    private record Aligned(List<Integer> rows, double[] a, double[] b) {
+
+        /** The rows where {@code present}, values x 100; null when fewer than 3. */
+        static Aligned of(int n, java.util.function.IntPredicate present, java.util.function.IntToDoubleFunction first,
+                          java.util.function.IntToDoubleFunction second) {
+            List<Integer> rows = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (present.test(i)) {
+                    rows.add(i);
+                }
+            }
+            if (rows.size() < 3) {
+                return null;
+            }
+            double[] a = new double[rows.size()];
+            double[] b = new double[rows.size()];
+            for (int k = 0; k < rows.size(); k++) {
+                a[k] = 100 * first.applyAsDouble(rows.get(k));
+                b[k] = 100 * second.applyAsDouble(rows.get(k));
+            }
+            return new Aligned(rows, a, b);
+        }
+    }
+
+    /** r, CCC and MAE of two aligned traces with bootstrap intervals resampling {@code groups}. */
+    private static Channel channel(String name, Aligned aligned, List<String> groups, int replicates, long seed) {
+        double[] a = aligned.a();
+        double[] b = aligned.b();
+        RegressionMetrics m = RegressionMetrics.of(a, b);
+        Map<String, Bootstrap.Interval> ci = Bootstrap.intervals(groups, sel -> {
+            double[] x = new double[sel.length];
+            double[] y = new double[sel.length];
+            for (int k = 0; k < sel.length; k++) {
+                x[k] = a[sel[k]];
+                y[k] = b[sel[k]];
+            }
+            RegressionMetrics r = RegressionMetrics.of(x, y);
+            return Map.of("mae", r.mae(), "pearson", r.pearson(), "ccc", r.ccc());
+        }, replicates, seed);
+        return new Channel(name, a.length, m.mae(), m.pearson(), m.ccc(), ci.get("mae"), ci.get("pearson"),
+                ci.get("ccc"));
     }
 
     /** Observed agreement and Cohen's kappa of a confusion matrix (rows: reference, columns: first). */
