@@ -135,7 +135,8 @@ final class PredictCommand {
                 a.get("training-url", env("TRAINING_URL", "http://localhost:8082")),
                 a.get("inference-url", env("INFERENCE_URL", "http://localhost:8084")));
         System.out.printf(Locale.ROOT, "predict: %d video(s) -> %s, %s, %s fps, %s layout, %d at once%n",
-                todo.size(), out, scorer.describe(), fpsArg, layout.name().toLowerCase(Locale.ROOT), jobs);
+                todo.size(), out, scorer.describe(), fpsArg, layout.name().toLowerCase(Locale.ROOT),
+                Math.min(jobs, todo.size()));
         MultiProgress progress = new MultiProgress(total, "frames");
         long t0 = System.nanoTime();
         List<Outcome> outcomes = new ArrayList<>();
