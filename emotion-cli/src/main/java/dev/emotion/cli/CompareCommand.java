@@ -2,7 +2,6 @@ package dev.emotion.cli;
 
 import dev.emotion.core.contract.Contracts;
 import dev.emotion.core.evaluation.Agreement;
-import dev.emotion.core.evaluation.ReportCharts;
 import dev.emotion.core.labels.AffdexCsvReader;
 import dev.emotion.core.labels.LabelFileException;
 import dev.emotion.core.labels.LabelTrack;
@@ -95,29 +94,7 @@ final class CompareCommand {
                 r.kappa(), "labels", r.dominantLabels(), "confusion", r.dominantConfusion()));
         Files.write(out.resolve("agreement.json"), Contracts.mapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsBytes(json));
-        StringBuilder html = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                + "<title>Agreement</title><style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
-                + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
-                + "td:first-child{text-align:left}img{max-width:100%}</style></head><body>\n<h1>");
-        html.append(esc(firstName)).append(" vs ").append(esc(referenceName)).append("</h1>\n<p>Best lag ")
-                .append(r.lagMs()).append(" ms; ").append(r.alignedFrames()).append(" frames aligned. Dominant ")
-                .append(String.format(Locale.ROOT, "emotion: agreement %.3f, Cohen's kappa %.3f over %d frames.",
-                        r.dominantAgreement(), r.kappa(), r.dominantFrames())).append("</p>\n<table><tr><th>channel"
-                        + "</th><th>frames</th><th>Pearson r</th><th>CCC</th><th>MAE (0..100)</th></tr>\n");
-        for (Agreement.Channel c : r.channels()) {
-            html.append("<tr><td>").append(esc(c.name())).append("</td><td>").append(c.frames()).append("</td><td>")
-                    .append(ci(c.pearson(), c.pearsonCi(), 3)).append("</td><td>").append(ci(c.ccc(), c.cccCi(), 3))
-                    .append("</td><td>").append(ci(c.mae(), c.maeCi(), 1)).append("</td></tr>\n");
-        }
-        html.append("</table>\n");
-        for (Map.Entry<String, double[][]> t : r.traces().entrySet()) {
-            String png = "timeline-" + t.getKey().toLowerCase(Locale.ROOT).replace(' ', '-') + ".png";
-            ReportCharts.traces(out.resolve(png), t.getKey(), r.seconds(), "first: " + firstName, t.getValue()[0],
-                    "reference: " + referenceName, t.getValue()[1]);
-            html.append("<img src=\"").append(png).append("\" alt=\"").append(esc(t.getKey())).append("\">\n");
-        }
-        html.append("</body></html>\n");
-        Files.writeString(out.resolve("index.html"), html);
+        Agreement.writePage(r, out, firstName, referenceName);
         System.out.println("wrote " + out.resolve("agreement.json") + ", " + r.traces().size()
                 + " timelines and " + out.resolve("index.html"));
         return 0;
@@ -136,12 +113,6 @@ final class CompareCommand {
     }
 
     private static String ci(double v, dev.emotion.core.evaluation.Bootstrap.Interval i, int decimals) {
-        String f = "%." + decimals + "f";
-        return i == null ? String.format(Locale.ROOT, f, v) : String.format(Locale.ROOT, f + " [" + f + ", " + f + "]",
-                v, i.low(), i.high());
-    }
-
-    private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return Agreement.withInterval(v, i, decimals);
     }
 }

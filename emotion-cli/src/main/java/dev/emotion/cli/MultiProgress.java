@@ -145,7 +145,7 @@ final class MultiProgress {
     }
 
     private String line(Bar b, long done) {
-        return render(b.label, done, Math.max(b.total, live.contains(b) ? b.total : done), b.started, b.note);
+        return render(b.label, done, Math.max(b.total, done), b.started, b.note);
     }
 
     private String render(String label, long done, long total, long since, String note) {

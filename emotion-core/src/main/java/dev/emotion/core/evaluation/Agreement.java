@@ -186,6 +186,47 @@ public final class Agreement {
                 ci.get("ccc"));
     }
 
+    /** {@code v [low, high]} with {@code decimals} places; just {@code v} without an interval. */
+    public static String withInterval(double v, Bootstrap.Interval i, int decimals) {
+        String f = "%." + decimals + "f";
+        return i == null ? String.format(java.util.Locale.ROOT, f, v) : String.format(java.util.Locale.ROOT,
+                f + " [" + f + ", " + f + "]", v, i.low(), i.high());
+    }
+
+    /**
+     * Writes {@code out/index.html}: the lag, the dominant emotion's agreement, the channel table and one timeline
+     * PNG per channel present on every aligned frame ({@code timeline-<channel>.png}).
+     */
+    public static java.nio.file.Path writePage(Result r, java.nio.file.Path out, String firstName,
+                                               String referenceName) throws java.io.IOException {
+        StringBuilder html = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<title>Agreement</title><style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
+                + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
+                + "td:first-child{text-align:left}img{max-width:100%}</style></head><body>\n<h1>");
+        html.append(HtmlReport.esc(firstName)).append(" vs ").append(HtmlReport.esc(referenceName))
+                .append("</h1>\n<p>Best lag ").append(r.lagMs()).append(" ms; ").append(r.alignedFrames())
+                .append(" frames aligned. Dominant ").append(String.format(java.util.Locale.ROOT,
+                        "emotion: agreement %.3f, Cohen's kappa %.3f over %d frames.", r.dominantAgreement(),
+                        r.kappa(), r.dominantFrames())).append("</p>\n<table><tr><th>channel</th><th>frames</th>"
+                        + "<th>Pearson r</th><th>CCC</th><th>MAE (0..100)</th></tr>\n");
+        for (Channel c : r.channels()) {
+            html.append("<tr><td>").append(HtmlReport.esc(c.name())).append("</td><td>").append(c.frames())
+                    .append("</td><td>").append(withInterval(c.pearson(), c.pearsonCi(), 3)).append("</td><td>")
+                    .append(withInterval(c.ccc(), c.cccCi(), 3)).append("</td><td>")
+                    .append(withInterval(c.mae(), c.maeCi(), 1)).append("</td></tr>\n");
+        }
+        html.append("</table>\n");
+        for (Map.Entry<String, double[][]> t : r.traces().entrySet()) {
+            String png = "timeline-" + t.getKey().toLowerCase(java.util.Locale.ROOT).replace(' ', '-') + ".png";
+            ReportCharts.traces(out.resolve(png), t.getKey(), r.seconds(), "first: " + firstName, t.getValue()[0],
+                    "reference: " + referenceName, t.getValue()[1]);
+            html.append("<img src=\"").append(png).append("\" alt=\"").append(HtmlReport.esc(t.getKey()))
+                    .append("\">\n");
+        }
+        html.append("</body></html>\n");
+        return java.nio.file.Files.writeString(out.resolve("index.html"), html);
+    }
+
     /** Observed agreement and Cohen's kappa of a confusion matrix (rows: reference, columns: first). */
     static double[] agreementAndKappa(long[][] c) {
         long total = 0;

@@ -116,9 +116,8 @@ final class HtmlReport {
                     h.append("<tr><td>").append(esc(c.name())).append("</td><td>").append(c.frames())
                             .append("</td><td>").append(num(c.pearson())).append(' ').append(ci(c.pearsonCi()))
                             .append("</td><td>").append(num(c.ccc())).append(' ').append(ci(c.cccCi()))
-                            .append("</td><td>").append(String.format(Locale.ROOT, "%.1f", c.mae())).append(' ')
-                            .append(c.maeCi() == null ? "" : String.format(Locale.ROOT, "[%.1f, %.1f]",
-                                    c.maeCi().low(), c.maeCi().high())).append("</td></tr>\n");
+                            .append("</td><td>").append(Agreement.withInterval(c.mae(), c.maeCi(), 1))
+                            .append("</td></tr>\n");
                 }
                 h.append("</table>\n");
             }

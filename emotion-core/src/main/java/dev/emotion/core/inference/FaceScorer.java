@@ -177,10 +177,15 @@ public final class FaceScorer implements AutoCloseable {
     }
 
     static Box box(Detection d, Mat frame) {
+        return box(d, frame.cols(), frame.rows());
+    }
+
+    /** The detection's box in whole pixels, clipped to a frame of {@code width} x {@code height}. */
+    static Box box(Detection d, int width, int height) {
         int x = Math.max(0, Math.round(d.x()));
         int y = Math.max(0, Math.round(d.y()));
-        int w = Math.max(1, Math.min(frame.cols() - x, Math.round(d.width())));
-        int h = Math.max(1, Math.min(frame.rows() - y, Math.round(d.height())));
+        int w = Math.max(1, Math.min(width - x, Math.round(d.width())));
+        int h = Math.max(1, Math.min(height - y, Math.round(d.height())));
         return new Box(x, y, w, h);
     }
 

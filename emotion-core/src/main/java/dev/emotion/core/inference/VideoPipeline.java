@@ -271,8 +271,8 @@ public final class VideoPipeline {
                 List<FacePrediction> faces = new ArrayList<>(p.faces().size());
                 for (int i = 0; i < p.faces().size(); i++) {
                     Detection d = p.faces().get(i);
-                    FacePrediction f = FaceScorer.prediction(model.task(), p.ids()[i], box(d, p.width(), p.height()),
-                            probabilities[at++]);
+                    FacePrediction f = FaceScorer.prediction(model.task(), p.ids()[i],
+                            FaceScorer.box(d, p.width(), p.height()), probabilities[at++]);
                     faces.add(new FacePrediction(f.faceId(), f.box(), f.probabilities(), f.dominant(), f.attention(),
                             p.baselines()[i], (double) d.score()));
                 }
@@ -285,14 +285,6 @@ public final class VideoPipeline {
         // END_OF_FRAMES was taken while gathering: nothing more will come
     }
 
-    static dev.emotion.core.contract.Box box(Detection d, int width, int height) {
-        int x = Math.max(0, Math.round(d.x()));
-        int y = Math.max(0, Math.round(d.y()));
-        int w = Math.max(1, Math.min(width - x, Math.round(d.width())));
-        int h = Math.max(1, Math.min(height - y, Math.round(d.height())));
-        return new dev.emotion.core.contract.Box(x, y, w, h);
-    }
-
     /** True when both detections hold the same number of faces and each moved little (best IoU >= STEADY_IOU). */
     static boolean steady(List<Detection> before, List<Detection> now) {
         if (before.size() != now.size()) {
@@ -301,23 +293,13 @@ public final class VideoPipeline {
         for (Detection n : now) {
             double best = 0;
             for (Detection b : before) {
-                best = Math.max(best, iou(b, n));
+                best = Math.max(best, b.iou(n));
             }
             if (best < STEADY_IOU) {
                 return false;
             }
         }
         return true;
-    }
-
-    static double iou(Detection a, Detection b) {
-        double x1 = Math.max(a.x(), b.x());
-        double y1 = Math.max(a.y(), b.y());
-        double x2 = Math.min(a.x() + a.width(), b.x() + b.width());
-        double y2 = Math.min(a.y() + a.height(), b.y() + b.height());
-        double inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-        double union = a.area() + b.area() - inter;
-        return union <= 0 ? 0 : inter / union;
     }
 
     /** A 16 x 16 grey thumbnail of the box (clipped to the frame), for the cheap "is it still there" check. */
