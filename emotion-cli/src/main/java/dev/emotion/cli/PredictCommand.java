@@ -312,11 +312,10 @@ final class PredictCommand {
                           String inferenceUrl) throws IOException {
             Path dir = resolveModel(model, home, trainingUrl, inferenceUrl);
             TrainedModel m = TrainedModel.open(dir);
-            if (m.task() != dev.emotion.core.contract.Task.EMOTION_CLASS
-                    && m.task() != dev.emotion.core.contract.Task.EMOTION_MULTILABEL) {
+            if (!m.task().predictsEmotions()) {
                 m.close();
                 throw new UsageException("predict: model " + m.modelId() + " is a " + m.task().id() + " model; give "
-                        + "an emotion_class or emotion_multilabel model");
+                        + "an emotion_class, emotion_multilabel or affect model");
             }
             return new Local(m, fps, options);
         }

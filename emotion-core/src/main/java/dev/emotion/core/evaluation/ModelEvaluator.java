@@ -3,7 +3,9 @@ package dev.emotion.core.evaluation;
 import dev.emotion.core.FileNames;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.emotion.core.contract.Architecture;
+import dev.emotion.core.contract.Emotion;
 import dev.emotion.core.contract.Task;
+import dev.emotion.core.models.EmotionNet;
 import dev.emotion.core.models.TrainedModel;
 import dev.emotion.core.training.BatchLoader;
 import dev.emotion.core.training.Sample;
@@ -74,7 +76,9 @@ public final class ModelEvaluator {
     public ModelResult evaluate(TrainedModel model, List<Sample> test, List<Sample> validation, Path chartsDir,
                                 Consumer<String> progress) throws IOException {
         Task task = model.task();
-        List<Sample> usable = Trainer.usable(test, task);
+        // affect: judged on the frames with a dominant label, the frames every emotion_class model is tested on (so
+        // the statistical tests pair them); its other heads on those of these frames that have their targets
+        List<Sample> usable = Trainer.usable(test, task == Task.AFFECT ? Task.EMOTION_CLASS : task);
         if (usable.isEmpty()) {
             throw new IllegalArgumentException("the test split has no samples with a target for " + task.id()
                     + " (held-out participants: " + participants(test) + "): ingest a study whose test split has"
@@ -94,7 +98,10 @@ public final class ModelEvaluator {
         }
         progress.accept("scoring " + usable.size() + " test frames");
         TrainedModel.Scores scores = score(model, usable);
-        double[][] probs = model.probabilities(scores);
+        double[][] heads = model.probabilities(scores);
+        double[][] probs = task == Task.AFFECT ? Probabilities.columns(heads, 0, EmotionNet.Affect.EXPRESSIONS)
+                : heads;
+        List<String> labels = task == Task.AFFECT ? Emotion.DOMINANT_LABELS : model.labels();
         List<String> groups = usable.stream().map(Sample::participantId).toList();
         Map<String, Double> metrics;
         Map<String, Bootstrap.Interval> ci;
@@ -105,41 +112,51 @@ public final class ModelEvaluator {
         boolean[] correct = null;
         Map<String, Map<String, Double>> perParticipant = new TreeMap<>();
         switch (task) {
-            case EMOTION_CLASS -> {
+            case EMOTION_CLASS, AFFECT -> {
                 int[] truth = usable.stream().mapToInt(Sample::dominant).toArray();
-                cls = ClassificationMetrics.of(truth, probs, model.labels());
+                cls = ClassificationMetrics.of(truth, probs, labels);
                 metrics = cls.headline();
                 notes.addAll(cls.notes());
                 ci = Bootstrap.intervals(groups, idx -> ClassificationMetrics.of(pick(truth, idx), pick(probs, idx),
-                        model.labels()).headline(), options.bootstrapReplicates(), options.seed());
+                        labels).headline(), options.bootstrapReplicates(), options.seed());
                 correct = new boolean[truth.length];
                 for (int i = 0; i < truth.length; i++) {
                     correct[i] = ClassificationMetrics.argMax(probs[i]) == truth[i];
                 }
-                calibration = calibrate(model, truth, scores, Trainer.usable(validation, task), notes);
+                calibration = calibrate(model, truth, scores, Trainer.usable(validation, Task.EMOTION_CLASS), notes);
                 Map<String, List<Roc.Point>> curves = new LinkedHashMap<>();
-                for (int c = 0; c < model.labels().size(); c++) {
+                for (int c = 0; c < labels.size(); c++) {
                     double[] s = new double[truth.length];
                     boolean[] pos = new boolean[truth.length];
                     for (int i = 0; i < truth.length; i++) {
                         s[i] = probs[i][c];
                         pos[i] = truth[i] == c;
                     }
-                    curves.put(model.labels().get(c), Roc.curve(s, pos));
+                    curves.put(labels.get(c), Roc.curve(s, pos));
                 }
                 charts.put("confusion", rel(prefix, ReportCharts.confusion(chartsDir.resolve("confusion.png"),
-                        name + ": confusion (row-normalised)", model.labels(), cls.confusionNormalized())));
+                        name + ": confusion (row-normalised)", labels, cls.confusionNormalized())));
                 charts.put("roc", rel(prefix, ReportCharts.roc(chartsDir.resolve("roc.png"), name
                         + ": ROC one-vs-rest", curves)));
                 charts.put("reliability", rel(prefix, ReportCharts.reliability(chartsDir.resolve("reliability.png"),
                         name + ": reliability", new Calibration.Result(calibration.eceBefore(),
                                 calibration.binsBefore()), calibration.eceAfter() == null ? null
                                 : new Calibration.Result(calibration.eceAfter(), calibration.binsAfter()))));
-                timelines(model, usable, probs, chartsDir, prefix, charts);
+                timelines(model, labels, usable, probs, chartsDir, prefix, charts);
                 for (String p : new java.util.TreeSet<>(groups)) {
                     int[] idx = indicesOf(groups, p);
                     perParticipant.put(p, ClassificationMetrics.of(pick(truth, idx), pick(probs, idx),
-                            model.labels()).headline());
+                            labels).headline());
+                }
+                if (task == Task.AFFECT) { // every head's metrics, each on the frames with its target
+                    AffectMetrics.Targets targets = Trainer.affectTargets(usable);
+                    metrics = AffectMetrics.of(heads, targets);
+                    ci = Bootstrap.intervals(groups, idx -> AffectMetrics.of(pick(heads, idx), targets.pick(idx)),
+                            options.bootstrapReplicates(), options.seed());
+                    for (String p : new java.util.TreeSet<>(groups)) {
+                        int[] idx = indicesOf(groups, p);
+                        perParticipant.put(p, AffectMetrics.of(pick(heads, idx), targets.pick(idx)));
+                    }
                 }
             }
             case EMOTION_MULTILABEL -> {
@@ -187,7 +204,7 @@ public final class ModelEvaluator {
             }
         }
         List<Agreement.Channel> affdex = task == Task.EMOTION_CLASS || task == Task.EMOTION_MULTILABEL
-                ? Agreement.perEmotion(model.labels(), probs, usable.stream().map(Sample::emotions).toList(), groups,
+                || task == Task.AFFECT ? Agreement.perEmotion(labels, probs, usable.stream().map(Sample::emotions).toList(), groups,
                 options.bootstrapReplicates(), options.seed()) : List.of();
         if (perParticipant.size() < 2) {
             notes.add("only " + perParticipant.size() + " held-out participant: confidence intervals resample "
@@ -248,22 +265,28 @@ public final class ModelEvaluator {
 
     private CalibrationReport calibrate(TrainedModel model, int[] truth, TrainedModel.Scores scores,
                                         List<Sample> validation, List<String> notes) {
-        double[][] logits = Probabilities.rows(scores.values(), scores.count());
+        double[][] logits = classLogits(model, scores);
         Calibration.Result before = Calibration.of(truth, Probabilities.softmax(logits, 1), Calibration.BINS);
         if (validation.isEmpty()) {
             notes.add("no validation split: temperature scaling skipped");
             return new CalibrationReport(before.ece(), null, null, before.bins(), null);
         }
         TrainedModel.Scores v = score(model, validation);
-        double[][] valLogits = Probabilities.rows(v.values(), v.count());
+        double[][] valLogits = classLogits(model, v);
         int[] valTruth = validation.stream().mapToInt(Sample::dominant).toArray();
         double t = Calibration.fitTemperature(valTruth, valLogits);
         Calibration.Result after = Calibration.of(truth, Probabilities.softmax(logits, t), Calibration.BINS);
         return new CalibrationReport(before.ece(), after.ece(), t, before.bins(), after.bins());
     }
 
-    private void timelines(TrainedModel model, List<Sample> samples, double[][] probs, Path dir, String prefix,
-                           Map<String, String> charts) throws IOException {
+    /** The dominant-emotion logits of each row (an affect model's class head). */
+    private static double[][] classLogits(TrainedModel model, TrainedModel.Scores scores) {
+        double[][] logits = Probabilities.rows(scores.values(), scores.count());
+        return model.task() == Task.AFFECT ? Probabilities.columns(logits, 0, EmotionNet.Affect.EXPRESSIONS) : logits;
+    }
+
+    private void timelines(TrainedModel model, List<String> labels, List<Sample> samples, double[][] probs, Path dir,
+                           String prefix, Map<String, String> charts) throws IOException {
         Map<String, List<Integer>> byVideo = new TreeMap<>();
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
@@ -288,7 +311,7 @@ public final class ModelEvaluator {
             }
             String file = "timeline-" + FileNames.safe(e.getKey()) + ".png";
             charts.put("timeline " + e.getKey(), rel(prefix, ReportCharts.timeline(dir.resolve(file),
-                    model.modelId() + ": " + e.getKey(), model.labels(), t, annotated, predicted)));
+                    model.modelId() + ": " + e.getKey(), labels, t, annotated, predicted)));
         }
     }
 
@@ -302,8 +325,9 @@ public final class ModelEvaluator {
         }
         TrainedModel.Scores s = model.score(batch, chosen.size(), false);
         int[] targets = new int[chosen.size()];
+        int candidates = model.task() == Task.AFFECT ? EmotionNet.Affect.EXPRESSIONS : s.outputs(); // affect: a class
         for (int i = 0; i < targets.length; i++) {
-            for (int k = 1; k < s.outputs(); k++) {
+            for (int k = 1; k < candidates; k++) {
                 if (s.values()[i * s.outputs() + k] > s.values()[i * s.outputs() + targets[i]]) {
                     targets[i] = k;
                 }

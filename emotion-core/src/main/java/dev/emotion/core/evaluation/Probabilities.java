@@ -41,6 +41,39 @@ public final class Probabilities {
         return out;
     }
 
+    /**
+     * What a task's outputs mean: softmax over the classes of {@code emotion_class}, sigmoid per output otherwise;
+     * {@code affect}: softmax over its 8 class logits, tanh for valence (-1..1), sigmoid for the rest.
+     */
+    public static double[][] of(dev.emotion.core.contract.Task task, double[][] logits) {
+        return switch (task) {
+            case EMOTION_CLASS -> softmax(logits, 1);
+            case AFFECT -> affect(logits);
+            default -> sigmoid(logits);
+        };
+    }
+
+    private static double[][] affect(double[][] logits) {
+        int classes = dev.emotion.core.models.EmotionNet.Affect.EXPRESSIONS;
+        int valence = dev.emotion.core.models.EmotionNet.Affect.VALENCE;
+        double[][] out = sigmoid(logits);
+        for (int i = 0; i < logits.length; i++) {
+            double[] p = softmax(new double[][] {java.util.Arrays.copyOfRange(logits[i], 0, classes)}, 1)[0];
+            System.arraycopy(p, 0, out[i], 0, classes);
+            out[i][valence] = Math.tanh(logits[i][valence]);
+        }
+        return out;
+    }
+
+    /** Columns {@code from} (inclusive) to {@code to} (exclusive) of every row. */
+    public static double[][] columns(double[][] rows, int from, int to) {
+        double[][] out = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = java.util.Arrays.copyOfRange(rows[i], from, to);
+        }
+        return out;
+    }
+
     public static double[][] sigmoid(double[][] logits) {
         double[][] out = new double[logits.length][];
         for (int i = 0; i < logits.length; i++) {

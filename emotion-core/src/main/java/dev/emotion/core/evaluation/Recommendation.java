@@ -7,14 +7,16 @@ import java.util.Locale;
 
 /**
  * The rule that picks the model to deploy, explained in words: among the models that output emotion probabilities
- * (dominant-emotion classifiers, else multilabel), take the best macro-F1; every model whose macro-F1 reaches the
+ * (dominant-emotion classifiers and the affect models' dominant-emotion head, judged on the same frames; else
+ * multilabel), take the best macro-F1; every model whose macro-F1 reaches the
  * lower end of the best one's 95 % CI is statistically as good, and of those the fastest (p50 latency) wins.
  */
 public record Recommendation(String modelId, String reason, List<String> tiedWithBest) {
 
     public static Recommendation choose(List<ModelEvaluator.ModelResult> results) {
-        for (Task task : List.of(Task.EMOTION_CLASS, Task.EMOTION_MULTILABEL)) {
-            List<ModelEvaluator.ModelResult> candidates = results.stream().filter(r -> r.task() == task)
+        for (List<Task> kind : List.of(List.of(Task.EMOTION_CLASS, Task.AFFECT), List.of(Task.EMOTION_MULTILABEL))) {
+            String task = String.join("/", kind.stream().map(Task::id).toList());
+            List<ModelEvaluator.ModelResult> candidates = results.stream().filter(r -> kind.contains(r.task()))
                     .filter(r -> r.metrics().containsKey("macro_f1")).toList();
             if (candidates.isEmpty()) {
                 continue;
@@ -33,11 +35,11 @@ public record Recommendation(String modelId, String reason, List<String> tiedWit
             if (tied.size() == 1) {
                 reason = String.format(Locale.ROOT, "%s has the best macro-F1 among %s models (%.3f, 95 %% CI "
                                 + "%.3f-%.3f) and no other model reaches its CI's lower end", chosen.modelId(),
-                        task.id(), bestF1, floor, ci == null ? bestF1 : ci.high());
+                        task, bestF1, floor, ci == null ? bestF1 : ci.high());
             } else if (chosen == best) {
                 reason = String.format(Locale.ROOT, "%s has the best macro-F1 among %s models (%.3f); %d model(s) "
                                 + "are within its 95 %% CI (>= %.3f) and it is also the fastest of them (p50 %.1f ms)",
-                        chosen.modelId(), task.id(), bestF1, tied.size() - 1, floor,
+                        chosen.modelId(), task, bestF1, tied.size() - 1, floor,
                         chosen.efficiency().latencyP50Ms());
             } else {
                 reason = String.format(Locale.ROOT, "%s (macro-F1 %.3f) is within the 95 %% CI of the best, %s "
@@ -49,7 +51,7 @@ public record Recommendation(String modelId, String reason, List<String> tiedWit
             return new Recommendation(chosen.modelId(), reason,
                     tied.stream().map(ModelEvaluator.ModelResult::modelId).toList());
         }
-        return new Recommendation(null, "no evaluated model outputs emotion probabilities (emotion_class or "
-                + "emotion_multilabel): nothing to deploy for scoring", List.of());
+        return new Recommendation(null, "no evaluated model outputs emotion probabilities (emotion_class, "
+                + "affect or emotion_multilabel): nothing to deploy for scoring", List.of());
     }
 }

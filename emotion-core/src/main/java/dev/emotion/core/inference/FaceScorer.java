@@ -8,6 +8,7 @@ import dev.emotion.core.contract.Task;
 import dev.emotion.core.faces.Detection;
 import dev.emotion.core.faces.FaceCropper;
 import dev.emotion.core.faces.FaceDetector;
+import dev.emotion.core.models.EmotionNet;
 import dev.emotion.core.models.TrainedModel;
 import dev.emotion.core.training.MeanCrop;
 import java.util.ArrayList;
@@ -143,15 +144,16 @@ public final class FaceScorer implements AutoCloseable {
                 throw new IllegalStateException("scoring failed: " + e.getCause().getMessage(), e.getCause());
             }
             Detection d = faces.get(i);
-            FacePrediction p = prediction(model.task(), faceIds == null ? i : faceIds[i], box(d, bgr),
-                    r.probabilities());
-            out.add(new FacePrediction(p.faceId(), p.box(), p.probabilities(), p.dominant(), p.attention(),
-                    states.get(i), (double) d.score()));
+            out.add(prediction(model.task(), faceIds == null ? i : faceIds[i], box(d, bgr), r.probabilities())
+                    .withTracking(states.get(i), (double) d.score()));
         }
         return new Scored(out, model.modelId());
     }
 
-    /** The face's probabilities over the 8 dominant labels (see class comment), dominant label, attention. */
+    /**
+     * The face's probabilities over the 8 dominant labels (see class comment), dominant label, and whatever else the
+     * model outputs (attention; an affect model's expressions, valence and engagement).
+     */
     static FacePrediction prediction(Task task, int faceId, Box box, double[] p) {
         Map<String, Double> probs = new LinkedHashMap<>();
         Double attention = null;
@@ -160,6 +162,18 @@ public final class FaceScorer implements AutoCloseable {
                 for (int k = 0; k < p.length; k++) {
                     probs.put(Emotion.DOMINANT_LABELS.get(k), p[k]);
                 }
+            }
+            case AFFECT -> {
+                for (int k = 0; k < EmotionNet.Affect.EXPRESSIONS; k++) {
+                    probs.put(Emotion.DOMINANT_LABELS.get(k), p[k]);
+                }
+                Map<String, Double> expressions = new LinkedHashMap<>();
+                for (int k = EmotionNet.Affect.EXPRESSIONS; k < EmotionNet.Affect.VALENCE; k++) {
+                    expressions.put(EmotionNet.Affect.LABELS.get(k), p[k]);
+                }
+                String dominant = probs.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+                return new FacePrediction(faceId, box, probs, dominant, p[EmotionNet.Affect.ATTENTION], null, null,
+                        expressions, p[EmotionNet.Affect.VALENCE], p[EmotionNet.Affect.ENGAGEMENT]);
             }
             case EMOTION_MULTILABEL -> {
                 double max = 0;

@@ -1,6 +1,7 @@
 package dev.emotion.core.inference;
 
 import dev.emotion.core.contract.Emotion;
+import dev.emotion.core.contract.EmotionLabels;
 import dev.emotion.core.contract.InferencePrediction.FacePrediction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,8 +17,12 @@ import java.util.Locale;
  *
  * <p>{@link Layout#IMOTIONS}: the column names of an iMotions AFFDEX export where one exists ({@code Timestamp} in
  * ms, {@code Anger ... Surprise} on 0..100), so the file loads next to AFFDEX data and back into this project's own
- * label reader. {@link Layout#OPENFACE}: OpenFace 2's leading columns ({@code frame} from 1, {@code face_id},
- * {@code timestamp} in s, {@code confidence}, {@code success}) and lower-case probabilities on 0..1.
+ * label reader; then AFFDEX's facial expressions ({@code Brow Furrow ... Upper Lip Raise}, 0..100), {@code Valence}
+ * (-100..100), {@code Engagement} and {@code Attention} (0..100), empty when the model does not predict them (only an
+ * {@code affect} model predicts them all). {@link Layout#OPENFACE}: OpenFace 2's leading columns ({@code frame} from
+ * 1, {@code face_id}, {@code timestamp} in s, {@code confidence}, {@code success}), lower-case probabilities on 0..1,
+ * the expressions in snake case ({@code brow_furrow}, 0..1), {@code valence} (-1..1), {@code engagement} and
+ * {@code attention} (0..1). Every file has every column, whichever model wrote it.
  */
 public final class PredictionCsv {
 
@@ -60,12 +65,14 @@ public final class PredictionCsv {
             h.addAll(List.of("Timestamp", "FrameNo", "FaceId", "FaceRect X", "FaceRect Y", "FaceRect Width",
                     "FaceRect Height", "Detection Score"));
             EMOTIONS.forEach(e -> h.add(Character.toUpperCase(e.charAt(0)) + e.substring(1)));
-            h.addAll(List.of("Dominant Emotion", "Baseline Warm", "Model"));
+            h.addAll(EmotionLabels.AFFDEX_EXPRESSIONS);
+            h.addAll(List.of("Valence", "Engagement", "Attention", "Dominant Emotion", "Baseline Warm", "Model"));
         } else {
             h.addAll(List.of("frame", "face_id", "timestamp", "confidence", "success", "face_x", "face_y",
                     "face_width", "face_height"));
             h.addAll(EMOTIONS);
-            h.addAll(List.of("dominant", "baseline_warm", "model"));
+            EmotionLabels.AFFDEX_EXPRESSIONS.forEach(x -> h.add(x.toLowerCase(Locale.ROOT).replace(' ', '_')));
+            h.addAll(List.of("valence", "engagement", "attention", "dominant", "baseline_warm", "model"));
         }
         return h;
     }
@@ -88,15 +95,25 @@ public final class PredictionCsv {
         for (FacePrediction f : faces) {
             List<String> row = new ArrayList<>(lead(frameIndex, timestampMs, f));
             for (String e : EMOTIONS) {
-                Double p = f.probabilities().get(e);
-                row.add(p == null ? "" : layout == Layout.IMOTIONS ? fixed(p * 100, 3) : fixed(p, 5));
+                row.add(score(f.probabilities().get(e)));
             }
+            for (String x : EmotionLabels.AFFDEX_EXPRESSIONS) {
+                row.add(score(f.expressions() == null ? null : f.expressions().get(x)));
+            }
+            row.add(score(f.valence()));
+            row.add(score(f.engagement()));
+            row.add(score(f.attention()));
             row.add(f.dominant() == null ? "" : f.dominant());
             row.add(f.baseline() == null ? "" : layout == Layout.IMOTIONS ? String.valueOf(f.baseline().warm())
                     : f.baseline().warm() ? "1" : "0");
             row.add(modelId == null ? "" : modelId);
             line(row);
         }
+    }
+
+    /** A 0..1 (valence -1..1) output on the layout's scale; empty when the model has none. */
+    private String score(Double v) {
+        return v == null ? "" : layout == Layout.IMOTIONS ? fixed(v * 100, 3) : fixed(v, 5);
     }
 
     private List<String> lead(long frameIndex, long timestampMs, FacePrediction f) {

@@ -271,10 +271,8 @@ public final class VideoPipeline {
                 List<FacePrediction> faces = new ArrayList<>(p.faces().size());
                 for (int i = 0; i < p.faces().size(); i++) {
                     Detection d = p.faces().get(i);
-                    FacePrediction f = FaceScorer.prediction(model.task(), p.ids()[i],
-                            FaceScorer.box(d, p.width(), p.height()), probabilities[at++]);
-                    faces.add(new FacePrediction(f.faceId(), f.box(), f.probabilities(), f.dominant(), f.attention(),
-                            p.baselines()[i], (double) d.score()));
+                    faces.add(FaceScorer.prediction(model.task(), p.ids()[i], FaceScorer.box(d, p.width(),
+                            p.height()), probabilities[at++]).withTracking(p.baselines()[i], (double) d.score()));
                 }
                 out.frame(p.index(), p.timestampMs(), model.modelId(), faces);
                 counts[0]++;

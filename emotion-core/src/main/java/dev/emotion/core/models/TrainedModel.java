@@ -299,10 +299,12 @@ public final class TrainedModel implements AutoCloseable {
         return participantBaseline;
     }
 
-    /** Per-sample probabilities: softmax over classes, sigmoid per label or for the attention score. */
+    /**
+     * Per-sample outputs as the task means them: softmax over classes, sigmoid per label, expression or attention
+     * score; an affect model's row holds each head's (see {@link Probabilities#of}).
+     */
     public double[][] probabilities(Scores s) {
-        double[][] logits = Probabilities.rows(s.values(), s.count());
-        return task == Task.EMOTION_CLASS ? Probabilities.softmax(logits, 1) : Probabilities.sigmoid(logits);
+        return Probabilities.of(task, Probabilities.rows(s.values(), s.count()));
     }
 
     public String modelId() {
@@ -326,7 +328,7 @@ public final class TrainedModel implements AutoCloseable {
         return inputSize;
     }
 
-    /** Output names: the 8 dominant classes, the 7 emotions, or "attention". */
+    /** Output names, in output order (see {@link EmotionNet#labels}). */
     public List<String> labels() {
         return labels;
     }

@@ -104,7 +104,9 @@ public final class SampleStore {
                 out.add(new Sample(studyId + "/" + rel.toString().replace(".json", ""), jobId, participant, split,
                         json.resolveSibling(base + ".jpg"), dominant, e,
                         l.attention() == null ? Float.NaN : l.attention().floatValue(), rel.getName(1).toString(),
-                        meta.path("timestampMs").asLong(), l.expressions()));
+                        meta.path("timestampMs").asLong(), l.expressions(),
+                        l.valence() == null ? Float.NaN : l.valence().floatValue(),
+                        l.engagement() == null ? Float.NaN : l.engagement().floatValue()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the store at " + dir + ": " + e.getMessage(), e);

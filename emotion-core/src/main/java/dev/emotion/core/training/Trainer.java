@@ -239,7 +239,8 @@ public final class Trainer {
             }
             AdamW optimizer = new AdamW(root, params, c.weightDecay());
             ParameterStore ps = new ParameterStore(root, false);
-            float[] weights = c.classWeights() && c.task() == Task.EMOTION_CLASS ? classWeights(trainSet) : null;
+            float[] weights = c.classWeights() && (c.task() == Task.EMOTION_CLASS || c.task() == Task.AFFECT)
+                    ? classWeights(trainSet.stream().filter(s -> s.dominant() >= 0).toList()) : null;
 
             float[] trainFeatures = null;
             float[] valFeatures = null;
@@ -474,16 +475,22 @@ public final class Trainer {
 
     /**
      * Samples that have a target for the task: attention regression needs an Attention value, the dominant emotion
-     * a dominant label (frames the label policy left ambiguous have none).
+     * a dominant label (frames the label policy left ambiguous have none), affect any of its heads' targets.
      */
     public static List<Sample> usable(List<Sample> samples, Task task) {
         return switch (task) {
             case ATTENTION_REGRESSION -> samples.stream().filter(s -> !Float.isNaN(s.attention())).toList();
             case EMOTION_CLASS -> samples.stream().filter(s -> s.dominant() >= 0).toList();
-            case EXPRESSION_REGRESSION -> samples.stream().filter(s -> s.expressions() != null
-                    && !s.expressions().isEmpty()).toList();
+            case EXPRESSION_REGRESSION -> samples.stream().filter(Trainer::hasExpressions).toList();
+            case AFFECT -> samples.stream().filter(s -> s.dominant() >= 0 || hasExpressions(s)
+                    || !Float.isNaN(s.valence()) || !Float.isNaN(s.engagement()) || !Float.isNaN(s.attention()))
+                    .toList();
             default -> samples;
         };
+    }
+
+    private static boolean hasExpressions(Sample s) {
+        return s.expressions() != null && !s.expressions().isEmpty();
     }
 
     /**
@@ -556,26 +563,106 @@ public final class Trainer {
             }
             case EXPRESSION_REGRESSION -> {
                 // squared error on the expressions each frame annotates; the others are masked out
-                List<String> names = EmotionNet.labels(task);
-                int e = names.size();
-                float[] t = new float[n * e];
-                float[] mask = new float[n * e];
-                for (int i = 0; i < n; i++) {
-                    Map<String, Double> x = samples.get(idx[i]).expressions();
-                    for (int k = 0; k < e; k++) {
-                        Double v = x == null ? null : x.get(names.get(k));
-                        if (v != null) {
-                            t[i * e + k] = v.floatValue();
-                            mask[i * e + k] = 1;
-                        }
-                    }
-                }
-                NDArray w = m.create(FloatBuffer.wrap(mask), new Shape(n, e));
-                NDArray d = ai.djl.nn.Activation.sigmoid(out).sub(m.create(FloatBuffer.wrap(t), new Shape(n, e)));
-                return d.square().mul(w).sum().div(w.sum().maximum(1f));
+                float[][] tm = expressionTargets(samples, idx);
+                return maskedSquaredError(m, ai.djl.nn.Activation.sigmoid(out), tm[0], tm[1], n);
+            }
+            case AFFECT -> {
+                return affectLoss(m, out, samples, idx, weights);
             }
             default -> throw new IllegalArgumentException(task.toString());
         }
+    }
+
+    /**
+     * Weights of the {@code affect} heads' losses in their sum: cross-entropy of the dominant emotion, and squared
+     * errors of expressions (0..1), valence (-1..1), engagement and attention (0..1). The squared errors are an order
+     * of magnitude smaller than the cross-entropy at the same relative error, hence the larger weights.
+     */
+    public static final float[] AFFECT_LOSS_WEIGHTS = {1f, 4f, 2f, 2f, 2f};
+
+    /**
+     * The {@code affect} loss: each head's loss over the frames of the batch that have its target (a frame without a
+     * dominant label, or without valence, contributes nothing to that head, and its other targets still train),
+     * weighted by {@link #AFFECT_LOSS_WEIGHTS}; a head with no target in the batch adds zero.
+     */
+    static NDArray affectLoss(NDManager m, NDArray out, List<Sample> samples, int[] idx, float[] classWeights) {
+        int n = idx.length;
+        int classes = EmotionNet.Affect.EXPRESSIONS;
+        float[] oneHot = new float[n * classes];
+        float[] w = new float[n];
+        float[] valence = new float[n];
+        float[] valenceMask = new float[n];
+        float[] other = new float[n * 2];
+        float[] otherMask = new float[n * 2];
+        for (int i = 0; i < n; i++) {
+            Sample s = samples.get(idx[i]);
+            if (s.dominant() >= 0) {
+                oneHot[i * classes + s.dominant()] = 1;
+                w[i] = classWeights == null ? 1 : classWeights[s.dominant()];
+            }
+            if (!Float.isNaN(s.valence())) {
+                valence[i] = s.valence();
+                valenceMask[i] = 1;
+            }
+            float[] o = {s.engagement(), s.attention()};
+            for (int k = 0; k < 2; k++) {
+                if (!Float.isNaN(o[k])) {
+                    other[i * 2 + k] = o[k];
+                    otherMask[i * 2 + k] = 1;
+                }
+            }
+        }
+        NDArray logits = out.get(":, {}:{}", EmotionNet.Affect.CLASSES, EmotionNet.Affect.EXPRESSIONS);
+        NDArray nll = logits.logSoftmax(1).mul(m.create(FloatBuffer.wrap(oneHot), new Shape(n, classes)))
+                .sum(new int[] {1}).neg();
+        NDArray wt = m.create(w);
+        NDArray loss = nll.mul(wt).sum().div(wt.sum().maximum(1e-6f)).mul(AFFECT_LOSS_WEIGHTS[0]);
+        float[][] tm = expressionTargets(samples, idx);
+        loss = loss.add(maskedSquaredError(m, ai.djl.nn.Activation.sigmoid(out.get(":, {}:{}",
+                EmotionNet.Affect.EXPRESSIONS, EmotionNet.Affect.VALENCE)), tm[0], tm[1], n)
+                .mul(AFFECT_LOSS_WEIGHTS[1]));
+        loss = loss.add(maskedSquaredError(m, out.get(":, {}:{}", EmotionNet.Affect.VALENCE,
+                EmotionNet.Affect.ENGAGEMENT).tanh(), valence, valenceMask, n).mul(AFFECT_LOSS_WEIGHTS[2]));
+        NDArray rest = ai.djl.nn.Activation.sigmoid(out.get(":, {}:{}", EmotionNet.Affect.ENGAGEMENT,
+                EmotionNet.Affect.OUTPUTS));
+        for (int k = 0; k < 2; k++) {
+            float[] t = new float[n];
+            float[] mask = new float[n];
+            for (int i = 0; i < n; i++) {
+                t[i] = other[i * 2 + k];
+                mask[i] = otherMask[i * 2 + k];
+            }
+            loss = loss.add(maskedSquaredError(m, rest.get(":, " + k), t, mask, n)
+                    .mul(AFFECT_LOSS_WEIGHTS[3 + k]));
+        }
+        return loss;
+    }
+
+    /** Targets and mask (n x expressions, row-major) of the frames {@code idx}: 0 and mask 0 where not annotated. */
+    private static float[][] expressionTargets(List<Sample> samples, int[] idx) {
+        List<String> names = EmotionNet.labels(Task.EXPRESSION_REGRESSION);
+        int e = names.size();
+        float[] t = new float[idx.length * e];
+        float[] mask = new float[idx.length * e];
+        for (int i = 0; i < idx.length; i++) {
+            Map<String, Double> x = samples.get(idx[i]).expressions();
+            for (int k = 0; k < e; k++) {
+                Double v = x == null ? null : x.get(names.get(k));
+                if (v != null) {
+                    t[i * e + k] = v.floatValue();
+                    mask[i * e + k] = 1;
+                }
+            }
+        }
+        return new float[][] {t, mask};
+    }
+
+    /** Mean squared error over the entries whose mask is 1 (zero when none is). */
+    private static NDArray maskedSquaredError(NDManager m, NDArray predicted, float[] target, float[] mask, int n) {
+        Shape shape = new Shape(n, target.length / n);
+        NDArray w = m.create(FloatBuffer.wrap(mask), shape);
+        NDArray d = predicted.reshape(shape).sub(m.create(FloatBuffer.wrap(target), shape));
+        return d.square().mul(w).sum().div(w.sum().maximum(1f));
     }
 
     private static void clip(List<NDArray> params, float maxNorm) {
@@ -685,6 +772,13 @@ public final class Trainer {
                 keep = List.of("mae", "pearson", "ccc");
                 score = "neg_mae";
             }
+            case AFFECT -> {
+                all = new LinkedHashMap<>(dev.emotion.core.evaluation.AffectMetrics.of(Probabilities.of(task, logits),
+                        affectTargets(samples)));
+                keep = List.of("accuracy", "macro_f1", "balanced_accuracy", "expressions_mae", "expressions_ccc",
+                        "valence_mae", "valence_ccc", "engagement_mae", "attention_mae");
+                score = all.containsKey("macro_f1") ? "macro_f1" : "expressions_ccc";
+            }
             default -> {
                 double[] pred = new double[n];
                 double[][] p = Probabilities.sigmoid(logits);
@@ -700,8 +794,19 @@ public final class Trainer {
         }
         Map<String, Double> m = new LinkedHashMap<>();
         keep.stream().filter(all::containsKey).forEach(k -> m.put(k, all.get(k)));
-        m.put("score", all.get(score));
+        m.put("score", all.getOrDefault(score, Double.NaN));
         return m;
+    }
+
+    /** Every target of the {@code affect} heads, per sample (NaN or -1 where the frame has none). */
+    public static dev.emotion.core.evaluation.AffectMetrics.Targets affectTargets(List<Sample> samples) {
+        double[][] dims = new double[samples.size()][];
+        for (int i = 0; i < samples.size(); i++) {
+            Sample s = samples.get(i);
+            dims[i] = new double[] {s.valence(), s.engagement(), s.attention()};
+        }
+        return new dev.emotion.core.evaluation.AffectMetrics.Targets(samples.stream().mapToInt(Sample::dominant)
+                .toArray(), expressionTargets(samples), dims);
     }
 
     /** Each sample's AFFDEX expression intensities in {@link EmotionNet#labels} order, NaN where not annotated. */

@@ -82,9 +82,8 @@ class TrainerTest {
     void identityOnlyLabelsFallBackToChanceOnAnUnseenParticipant() {
         List<String> people = java.util.stream.Stream.concat(train.stream(), val.stream())
                 .map(Sample::participantId).distinct().sorted().toList();
-        java.util.function.Function<Sample, Sample> byPerson = s -> new Sample(s.id(), s.jobId(), s.participantId(),
-                s.split(), s.crop(), people.indexOf(s.participantId()) + 1, s.emotions(), s.attention(),
-                s.videoId(), s.timestampMs(), s.expressions());
+        java.util.function.Function<Sample, Sample> byPerson = s -> s.withDominant(people.indexOf(s.participantId())
+                + 1);
         Trainer.Config c = Trainer.Config.defaults(Architecture.CNN_SIMPLE, Task.EMOTION_CLASS).withEpochs(4);
         Trainer.Result r = new Trainer().train(c, Trainer.usable(train, Task.EMOTION_CLASS).stream().map(byPerson)
                 .toList(), Trainer.usable(val, Task.EMOTION_CLASS).stream().map(byPerson).toList(),
@@ -132,6 +131,85 @@ class TrainerTest {
         assertTrue(onTest.metrics().get("mae") < 0.9 * constantMae, "MAE " + onTest.metrics().get("mae")
                 + " vs the training means' " + constantMae);
         assertTrue(onTest.metrics().get("pearson") >= 0.3, "mean r over the expressions " + onTest.metrics());
+    }
+
+    /**
+     * The multi-task affect model: one backbone, every head learned at once, each judged on the test participant
+     * (never used for training or checkpoint choice) against a floor: the dominant emotion at twice chance, the
+     * expressions and valence closer than the best constant guess (the training mean).
+     */
+    @Test
+    void theAffectModelLearnsEveryHeadForAParticipantNeverSeen() {
+        Task task = Task.AFFECT;
+        Trainer.Config c = Trainer.Config.defaults(Architecture.CNN_SIMPLE, task).withEpochs(6);
+        Trainer.Result r = new Trainer().train(c, Trainer.usable(train, task), Trainer.usable(val, task),
+                dir.resolve("run-affect"), false, e -> { });
+        r.history().forEach(h -> System.out.printf("affect epoch %d loss %.4f val %.4f %s%n", h.epoch(),
+                h.trainLoss(), h.valLoss(), h.valMetrics()));
+        List<Sample> onTest = Trainer.usable(test, task);
+        Trainer.Evaluation e = new Trainer().evaluateCheckpoint(c.spec(), task, r.bestCheckpoint(), onTest,
+                c.batchSize(), c.participantBaseline());
+        List<Sample> seen = Trainer.usable(train, task);
+        double chance = 1.0 / onTest.stream().mapToInt(Sample::dominant).filter(d -> d >= 0).distinct().count();
+        double meanValence = seen.stream().mapToDouble(Sample::valence).filter(v -> !Double.isNaN(v)).average()
+                .orElseThrow();
+        double constantValence = onTest.stream().mapToDouble(Sample::valence).filter(v -> !Double.isNaN(v))
+                .map(v -> Math.abs(v - meanValence)).average().orElseThrow();
+        double[][] truth = Trainer.expressionTargets(onTest);
+        double[][] seenX = Trainer.expressionTargets(seen);
+        double[] means = new double[truth[0].length];
+        for (int k = 0; k < means.length; k++) {
+            int finalK = k;
+            means[k] = java.util.Arrays.stream(seenX).mapToDouble(row -> row[finalK]).filter(v -> !Double.isNaN(v))
+                    .average().orElse(0);
+        }
+        double[][] constant = new double[truth.length][];
+        java.util.Arrays.fill(constant, means);
+        double constantExpressions = dev.emotion.core.evaluation.ExpressionMetrics.of(constant, truth,
+                EmotionNet.labels(Task.EXPRESSION_REGRESSION)).headline().get("mae");
+        System.out.printf("affect on the test participant: %s; chance %.3f, constant valence MAE %.4f, constant "
+                + "expressions MAE %.4f%n", e.metrics(), chance, constantValence, constantExpressions);
+        assertTrue(e.metrics().get("macro_f1") >= 2 * chance, "dominant head " + e.metrics());
+        assertTrue(e.metrics().get("expressions_mae") < 0.9 * constantExpressions, "expression head " + e.metrics());
+        assertTrue(e.metrics().get("valence_mae") < 0.9 * constantValence, "valence head " + e.metrics());
+    }
+
+    /** A frame without a target for one head trains the other heads and leaves that head's outputs untouched. */
+    @Test
+    void aFrameWithoutOneTargetSkipsOnlyThatHeadOfTheAffectLoss() {
+        Sample classOnly = new Sample("a", "j", "p", Split.TRAIN, null, 3, new float[7], Float.NaN, "v", 0, null,
+                Float.NaN, Float.NaN);
+        Sample valenceOnly = new Sample("b", "j", "p", Split.TRAIN, null, -1, new float[7], 0.7f, "v", 0, null,
+                0.4f, Float.NaN);
+        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+            NDArray out = m.randomNormal(new Shape(2, EmotionNet.Affect.OUTPUTS));
+            out.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                gc.backward(Trainer.affectLoss(m, out, List.of(classOnly, valenceOnly), new int[] {0, 1}, null));
+            }
+            float[] g = out.getGradient().toFloatArray();
+            int k = EmotionNet.Affect.OUTPUTS;
+            java.util.function.BiFunction<Integer, int[], Double> norm = (row, cols) -> {
+                double sum = 0;
+                for (int col = cols[0]; col < cols[1]; col++) {
+                    sum += Math.abs(g[row * k + col]);
+                }
+                return sum;
+            };
+            int[] classes = {EmotionNet.Affect.CLASSES, EmotionNet.Affect.EXPRESSIONS};
+            int[] expressions = {EmotionNet.Affect.EXPRESSIONS, EmotionNet.Affect.VALENCE};
+            int[] valence = {EmotionNet.Affect.VALENCE, EmotionNet.Affect.ENGAGEMENT};
+            int[] engagement = {EmotionNet.Affect.ENGAGEMENT, EmotionNet.Affect.ATTENTION};
+            int[] attention = {EmotionNet.Affect.ATTENTION, EmotionNet.Affect.OUTPUTS};
+            assertTrue(norm.apply(0, classes) > 0, "the labelled frame trains the class head");
+            assertEquals(0.0, norm.apply(1, classes), "no dominant label: no class gradient");
+            assertEquals(0.0, norm.apply(0, valence), "no valence: no valence gradient");
+            assertTrue(norm.apply(1, valence) > 0);
+            assertTrue(norm.apply(1, attention) > 0);
+            assertEquals(0.0, norm.apply(0, attention));
+            assertEquals(0.0, norm.apply(0, expressions) + norm.apply(1, expressions), "no expressions annotated");
+            assertEquals(0.0, norm.apply(0, engagement) + norm.apply(1, engagement), "no engagement annotated");
+        }
     }
 
     @Test

@@ -82,10 +82,10 @@ public class ModelLoader {
         try {
             ModelTrained m = models.model(modelId).orElseThrow(() -> new ApiErrors.Missing("unknown model",
                     "model '" + modelId + "' was never announced on emotion.models.trained"));
-            if (m.task() == Task.ATTENTION_REGRESSION || m.task() == Task.EXPRESSION_REGRESSION) {
+            if (!m.task().predictsEmotions()) {
                 throw new ApiErrors.Invalid("not an emotion model", "model '" + modelId + "' predicts "
                         + (m.task() == Task.ATTENTION_REGRESSION ? "attention" : "facial expressions")
-                        + " only; serve an emotion_class or emotion_multilabel model");
+                        + " only; serve an emotion_class, emotion_multilabel or affect model");
             }
             long t0 = System.nanoTime();
             TrainedModel model = TrainedModel.open(TrainedModel.download(m.modelId(), m.artifactUrl(), dir));

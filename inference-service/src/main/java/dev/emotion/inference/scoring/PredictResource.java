@@ -187,7 +187,7 @@ public class PredictResource {
             }
         }
         return new FacePrediction(f.faceId(), f.box(), probs, dominant, f.attention(), f.baseline(),
-                f.detectionScore());
+                f.detectionScore(), f.expressions(), f.valence(), f.engagement()); // only the emotions smoothed
     }
 
     /** Copies at most {@code max} bytes; -1 when the input was longer. */
