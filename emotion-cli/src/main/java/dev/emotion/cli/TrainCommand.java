@@ -14,7 +14,7 @@ final class TrainCommand {
     static final String HELP = """
             Usage: ./emotion train --study S --model cnn_simple|vit_scratch|resnet_pretrained|vit_pretrained
                                                      |face_expression_baseline
-                                   [--task emotion_class|emotion_multilabel|attention_regression|expression_regression] [--epochs N]
+                                   [--task emotion_class|emotion_multilabel|attention_regression|expression_regression|affect] [--epochs N]
                                    [--batch-size N] [--learning-rate X] [--grad-accum N] [--seed N]
                                    [--resume TRAINING_ID] [--allow-random-init] [--no-augment]
                                    [--backbone resnet50|resnet34-faces|face-expression|vit_b_16]

@@ -70,6 +70,7 @@ class InferenceServiceTest {
     private static final String STUDY = "infer-study-" + UUID.randomUUID();
     private static final String A = STUDY + "-a";
     private static final String B = STUDY + "-b";
+    private static final String C = STUDY + "-affect";
     private static ArtifactServer registry;
     private static Path video;
 
@@ -78,6 +79,7 @@ class InferenceServiceTest {
         registry = new ArtifactServer();
         registry.serve(A, Architecture.CNN_SIMPLE, Task.EMOTION_CLASS, STUDY, 1, true); // participant baselines
         registry.serve(B, Architecture.CNN_SIMPLE, Task.EMOTION_CLASS, STUDY, 2);
+        registry.serve(C, Architecture.CNN_SIMPLE, Task.AFFECT, STUDY, 3);
         video = SyntheticStudy.generate(new SyntheticStudy.Spec("v", 1, 4, 320, 240, 30, 5),
                 Path.of("target/test-data/video-" + UUID.randomUUID()), n -> { }).get(0).video();
     }
@@ -436,5 +438,82 @@ class InferenceServiceTest {
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("emotion_inference_stream_frames_total{outcome=\"dropped\""))
                 .body(containsString("outcome=\"out_of_order\""));
+    }
+
+    /**
+     * An affect model served: every path (HTTP, the video's NDJSON and CSV, WebSocket, Kafka) carries its every
+     * output: the emotions, the 20 AFFDEX expressions, valence, engagement and attention.
+     */
+    @Test
+    @Order(9)
+    void anAffectModelsEveryOutputReachesEveryPath() throws Exception {
+        registry.announce(KAFKA, C, Architecture.CNN_SIMPLE, Task.AFFECT, STUDY);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("X-API-Key", "test-secret")
+                .contentType(ContentType.JSON).body(Map.of("modelId", C)).put("/api/v1/model").then()
+                .statusCode(200).body("loadedModelId", equalTo(C)));
+        byte[] photo = messi();
+        java.util.function.Consumer<Map<String, Object>> complete = face -> {
+            assertEquals(8, ((Map<?, ?>) face.get("probabilities")).size(), face.toString());
+            Map<?, ?> expressions = (Map<?, ?>) face.get("expressions");
+            assertEquals(dev.emotion.core.contract.EmotionLabels.AFFDEX_EXPRESSIONS, List.copyOf(
+                    expressions.keySet().stream().map(Object::toString).toList()), face.toString());
+            double valence = ((Number) face.get("valence")).doubleValue();
+            assertTrue(valence >= -1 && valence <= 1, face.toString());
+            for (String unit : List.of("engagement", "attention")) {
+                double v = ((Number) face.get(unit)).doubleValue();
+                assertTrue(v >= 0 && v <= 1, unit + " " + face);
+            }
+        };
+        List<Map<String, Object>> http = given().contentType("image/jpeg").body(photo).post("/api/v1/predict")
+                .then().statusCode(200).body("modelId", equalTo(C)).extract().jsonPath().getList("faces");
+        assertTrue(!http.isEmpty());
+        http.forEach(complete);
+
+        String base = "http://localhost:" + ConfigProvider.getConfig().getValue("quarkus.http.test-port",
+                Integer.class) + "/api/v1/predict/video?fps=2";
+        HttpResponse<String> ndjson = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base))
+                .header("Content-Type", "video/mp4").POST(HttpRequest.BodyPublishers.ofFile(video)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        int faces = 0;
+        for (String line : ndjson.body().split("\n")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> frame = Contracts.mapper().readValue(line, Map.class);
+            for (Object f : (List<?>) frame.get("faces")) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> face = (Map<String, Object>) f;
+                complete.accept(face);
+                faces++;
+            }
+        }
+        assertTrue(faces >= 4, ndjson.body());
+        HttpResponse<String> csv = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base))
+                .header("Content-Type", "video/mp4").header("Accept", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofFile(video)).build(), HttpResponse.BodyHandlers.ofString());
+        String[] rows = csv.body().split("\n");
+        List<String> header = List.of(rows[0].split(","));
+        String[] row = rows[1].split(",", -1);
+        for (String column : List.of("Smile", "Brow Furrow", "Valence", "Engagement", "Attention")) {
+            assertTrue(!row[header.indexOf(column)].isEmpty(), column + " in " + rows[1]);
+        }
+
+        Collector ws = new Collector();
+        java.net.http.WebSocket socket = connect("", ws);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ws.messages.size() == 1);
+        socket.sendBinary(frame(1, photo), true).join();
+        await().atMost(Duration.ofSeconds(30)).until(() -> ws.messages.size() == 2);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> wsFaces = (List<Map<String, Object>>) ws.json().get(1).get("faces");
+        wsFaces.forEach(complete);
+        socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done").join();
+
+        String stream = "affect-" + UUID.randomUUID();
+        KAFKA.send(Topic.INFERENCE_FRAMES.topicName(), stream, Contracts.toJson(new InferenceFrame(
+                Contract.CURRENT_VERSION, stream, 0L, 0L, photo, Instant.now())));
+        InferencePrediction p = Contracts.parse(KAFKA.await(Topic.INFERENCE_PREDICTIONS.topicName(),
+                r -> stream.equals(r.key()), Duration.ofSeconds(30)).value(), InferencePrediction.class);
+        assertEquals(C, p.modelId());
+        InferencePrediction.FacePrediction f = p.faces().get(0);
+        assertEquals(20, f.expressions().size());
+        assertTrue(f.valence() != null && f.engagement() != null && f.attention() != null, p.toString());
     }
 }

@@ -104,6 +104,26 @@ class TrainingServiceTest {
         assertEquals(model.valMetrics().get("macro_f1"), macroF1.doubleValue(), 1e-5);
     }
 
+    /** The multi-task affect model trains through the service like any other and reports every head. */
+    @Test
+    void anAffectModelTrainsEveryHeadFromTheStoredStudy() {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/datasets/" + STUDY).then()
+                .statusCode(200).body("trainable", equalTo(true)));
+        String id = given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
+                .body(Map.of("studyId", STUDY, "model", "cnn_simple", "task", "affect", "epochs", 1,
+                        "batchSize", 16))
+                .post("/api/v1/trainings").then().statusCode(202).extract().path("trainingId");
+        await().atMost(Duration.ofSeconds(240)).untilAsserted(() -> given().get("/api/v1/trainings/" + id).then()
+                .statusCode(200).body("state", equalTo("completed")));
+        ModelTrained model = Contracts.parse(KAFKA.await(Topic.MODELS_TRAINED.topicName(),
+                r -> r.value().contains(id), Duration.ofSeconds(30)).value(), ModelTrained.class);
+        assertEquals(dev.emotion.core.contract.Task.AFFECT, model.task());
+        for (String metric : List.of("macro_f1", "expressions_mae", "valence_mae", "engagement_mae",
+                "attention_mae")) {
+            assertTrue(model.valMetrics().containsKey(metric), metric + " in " + model.valMetrics());
+        }
+    }
+
     @Test
     void leaveOneParticipantOutTrainsAFoldPerPersonAndPublishesMeanAndSpread() {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/datasets/" + STUDY).then()

@@ -65,6 +65,9 @@ class StudyReportTest {
         try (TrainedModel model = TrainedModel.open(modelDir(Architecture.CNN_SIMPLE, Task.EXPRESSION_REGRESSION))) {
             results.add(evaluator.evaluate(model, test, val, out.resolve(model.modelId()), s -> { }));
         }
+        try (TrainedModel model = TrainedModel.open(modelDir(Architecture.CNN_SIMPLE, Task.AFFECT))) {
+            results.add(evaluator.evaluate(model, test, val, out.resolve(model.modelId()), s -> { }));
+        }
         dev.emotion.core.contract.CrossValidation cv = new dev.emotion.core.contract.CrossValidation(1, "cv-fixture",
                 "fixture", Architecture.CNN_SIMPLE, Task.EMOTION_CLASS, "leave-one-participant-out", List.of(
                 new dev.emotion.core.contract.CrossValidation.Fold("p01", "p02", 300, 40,
@@ -99,9 +102,19 @@ class StudyReportTest {
             assertTrue(expressions.metrics().containsKey(metric), metric);
             assertNotNull(expressions.confidenceIntervals().get(metric), "an interval for " + metric);
         }
-        assertEquals(1, report.mcnemar().size(), "one pair of classifiers on the same frames");
+        ModelEvaluator.ModelResult affect = results.get(4);
+        assertEquals(cnn.sampleIds(), affect.sampleIds(), "the affect model is judged on the classifiers' frames");
+        for (String metric : List.of("macro_f1", "balanced_accuracy", "expressions_mae", "expressions_ccc",
+                "mae:Smile", "valence_mae", "valence_ccc", "engagement_mae", "attention_mae")) {
+            assertTrue(affect.metrics().containsKey(metric), metric + " in " + affect.metrics());
+            assertNotNull(affect.confidenceIntervals().get(metric), "an interval for " + metric);
+        }
+        assertNotNull(affect.classification(), "its dominant-emotion head has a confusion matrix");
+        assertNotNull(affect.calibration().temperature(), "and is calibrated like a classifier");
+        assertEquals(7, affect.affdexAgreement().size());
+        assertEquals(3, report.mcnemar().size(), "each pair of the three dominant-emotion models on the same frames");
         assertNotNull(report.recommendation().modelId());
-        assertTrue(List.of("cnn_simple-emotion_class", "vit_scratch-emotion_class")
+        assertTrue(List.of("cnn_simple-emotion_class", "vit_scratch-emotion_class", "cnn_simple-affect")
                 .contains(report.recommendation().modelId()), "a regressor cannot be deployed for emotions");
 
         for (String f : List.of("model_comparison.png", "detailed_analysis.json", "index.html",
@@ -112,7 +125,7 @@ class StudyReportTest {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         JsonNode detailed = Contracts.mapper().readTree(out.resolve("detailed_analysis.json").toFile());
-        assertEquals(4, detailed.path("models").size());
+        assertEquals(5, detailed.path("models").size());
         assertEquals(report.recommendation().modelId(), detailed.path("recommendation").path("modelId").asText());
 
         String dom = headlessChromium(out.resolve("index.html"));
