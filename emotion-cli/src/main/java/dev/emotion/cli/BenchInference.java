@@ -27,14 +27,19 @@ final class BenchInference {
             with ?detect=false, i.e. the path of a client that runs its own face detector.
             Prints requests/s and latency p50/p99 per client count. Run it once with the service's default
             dynamic batching and once with EMOTION_INFERENCE_MAX_BATCH=1 to compare.
+            --stages: no service; where one request's time goes, in this process: JPEG decode, face detection,
+            crop + input preparation, cnn_simple's forward pass (untrained: the same computation), over --runs 300.
             Options: --url http://localhost:8084 (inference-service)""";
 
     private BenchInference() {
     }
 
     static int run(List<String> argv) throws Exception {
-        Args a = new Args("bench-inference", argv, Set.of("image", "clients", "seconds", "warmup", "url"),
-                Set.of("crop"));
+        Args a = new Args("bench-inference", argv, Set.of("image", "clients", "seconds", "warmup", "url", "runs"),
+                Set.of("crop", "stages"));
+        if (a.flag("stages")) {
+            return stages(Path.of(a.required("image")), a.integer("runs", 300));
+        }
         boolean crop = a.flag("crop");
         String url = a.get("url", "http://localhost:" + System.getenv().getOrDefault("INFERENCE_PORT", "8084"))
                 .replaceAll("/+$", "") + "/api/v1/predict" + (crop ? "?detect=false" : "");
@@ -67,6 +72,70 @@ final class BenchInference {
                     + clients + " client(s)", String.format(
                     Locale.ROOT, "%.1f req/s, p50 %.1f ms, p99 %.1f ms, %d errors", sorted.size() / wall,
                     pct(sorted, 0.5), pct(sorted, 0.99), errors.get()));
+        }
+        return 0;
+    }
+
+    /**
+     * One single-face request's stages in this process, as the service runs them (same detector, crop and
+     * preparation; the forward pass of an untrained cnn_simple costs what a trained one does): mean and p50 per
+     * stage after 50 warm-up runs.
+     */
+    static int stages(Path image, int runs) throws Exception {
+        byte[] jpeg = Files.readAllBytes(image);
+        dev.emotion.core.faces.FacePipeline.Options o = dev.emotion.core.faces.FacePipeline.Options.DEFAULT;
+        Path dir = Files.createTempDirectory("bench-stages");
+        for (var e : dev.emotion.core.models.TrainedModel.untrained("bench-cnn_simple",
+                dev.emotion.core.contract.Architecture.CNN_SIMPLE, dev.emotion.core.contract.Task.EMOTION_CLASS, 42,
+                java.util.Map.of()).entrySet()) {
+            Files.write(dir.resolve(e.getKey()), e.getValue());
+        }
+        String[] names = {"decode", "detect", "crop + prepare", "forward", "total"};
+        double[][] ms = new double[names.length][runs];
+        try (dev.emotion.core.faces.FaceDetector detector = dev.emotion.core.faces.FaceDetectors.open(
+                dev.emotion.core.faces.FaceDetectors.defaultModelPath(), 0.5f, 20);
+             dev.emotion.core.models.TrainedModel model = dev.emotion.core.models.TrainedModel.open(dir)) {
+            dev.emotion.core.faces.FaceCropper cropper = new dev.emotion.core.faces.FaceCropper(o.cropSize(),
+                    o.enlarge(), o.jpegQuality());
+            float[] input = new float[3 * model.inputSize() * model.inputSize()];
+            for (int i = -50; i < runs; i++) {
+                long t0 = System.nanoTime();
+                try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+                    org.bytedeco.opencv.opencv_core.Mat bgr = dev.emotion.core.inference.ImageInput.decode(jpeg,
+                            25_000_000L, Integer.MAX_VALUE);
+                    long t1 = System.nanoTime();
+                    List<dev.emotion.core.faces.Detection> faces = detector.detect(bgr);
+                    long t2 = System.nanoTime();
+                    if (faces.isEmpty()) {
+                        throw new UsageException("bench-inference: no face found in " + image);
+                    }
+                    model.prepare(cropper.cropMat(bgr, faces.get(0)), input, 0);
+                    long t3 = System.nanoTime();
+                    model.probabilities(model.score(input, 1, false));
+                    long t4 = System.nanoTime();
+                    if (i >= 0) {
+                        long[] t = {t0, t1, t2, t3, t4};
+                        for (int k = 0; k < 4; k++) {
+                            ms[k][i] = (t[k + 1] - t[k]) / 1e6;
+                        }
+                        ms[4][i] = (t4 - t0) / 1e6;
+                    }
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "%s: one face, %d runs in this process (%d cores)%n", image, runs,
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "%-16s %10s %10s%n", "stage", "mean ms", "p50 ms");
+        for (int k = 0; k < names.length; k++) {
+            List<Double> sorted = new ArrayList<>();
+            for (double v : ms[k]) {
+                sorted.add(v);
+            }
+            Collections.sort(sorted);
+            double mean = sorted.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            System.out.printf(Locale.ROOT, "%-16s %10.2f %10.2f%n", names[k], mean, pct(sorted, 0.5));
+            BenchSummary.add("inference", "one request's " + names[k] + " (in process)", String.format(Locale.ROOT,
+                    "mean %.2f ms, p50 %.2f ms", mean, pct(sorted, 0.5)));
         }
         return 0;
     }
