@@ -41,20 +41,19 @@ public class DeadLetterPublisher {
     private final String service;
     private final MeterRegistry metrics;
     private final KafkaProducer<String, String> producer;
-    private final String bootstrap;
+    private final KafkaClients kafka;
     private final Map<String, Set<String>> parked = new ConcurrentHashMap<>();
 
-    public DeadLetterPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-                               @ConfigProperty(name = "quarkus.application.name") String service,
+    public DeadLetterPublisher(KafkaClients kafka, @ConfigProperty(name = "quarkus.application.name") String service,
                                MeterRegistry metrics) {
+        // Built by hand: a letter must be stored before the refused record counts as handled (a synchronous send
+        // from inside the failing consumer), and the topic is derived from each refused record's topic.
         this.service = service;
         this.metrics = metrics;
-        this.bootstrap = bootstrap;
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        this.kafka = kafka;
+        Properties p = kafka.producer(service + "-dead-letters");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, service + "-dead-letters");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
@@ -91,10 +90,7 @@ public class DeadLetterPublisher {
     /** Positions of the records this service parked on {@code dlq} so far (the topic is small: bad records only). */
     private Set<String> readParked(String dlq) {
         Set<String> positions = ConcurrentHashMap.newKeySet();
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, service + "-dead-letter-index");
+        Properties p = kafka.consumer(service + "-dead-letter-index", null);
         try (KafkaConsumer<String, String> consumer =
                      new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(dlq, Duration.ofSeconds(10)).stream()

@@ -18,11 +18,13 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class KafkaReadiness implements HealthCheck {
 
+    private final KafkaClients kafka;
     private final String bootstrap;
     private volatile Admin admin;
 
-    public KafkaReadiness(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
-        this.bootstrap = bootstrap;
+    public KafkaReadiness(KafkaClients kafka) {
+        this.kafka = kafka;
+        this.bootstrap = kafka.bootstrapServers();
     }
 
     @Override
@@ -46,11 +48,9 @@ public class KafkaReadiness implements HealthCheck {
         if (admin == null) {
             synchronized (this) {
                 if (admin == null) {
-                    Properties p = new Properties();
-                    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                    Properties p = kafka.admin("readiness"); // by hand: the connector has no admin health probe
                     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
                     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
-                    p.put(AdminClientConfig.CLIENT_ID_CONFIG, "readiness");
                     admin = Admin.create(p);
                 }
             }

@@ -34,23 +34,21 @@ public class TopicSetup {
 
     private static final Logger LOG = Logger.getLogger(TopicSetup.class);
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
+    @jakarta.inject.Inject
+    KafkaClients kafka;
 
     @ConfigProperty(name = "emotion.kafka.replication-factor", defaultValue = "1")
     short replicationFactor;
 
     void onStart(@Observes @Priority(1) StartupEvent event) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = kafka.admin("topic-setup"); // by hand: topic creation and retention need the admin API
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "topic-setup");
         try (Admin admin = Admin.create(p)) {
             ensureTopics(admin);
         } catch (Exception e) {
             LOG.warnf("could not set up topics on %s (%s); they will be auto-created with broker defaults",
-                    bootstrap, e.getMessage());
+                    kafka.bootstrapServers(), e.getMessage());
         }
     }
 

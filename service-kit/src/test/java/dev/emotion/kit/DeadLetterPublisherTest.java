@@ -24,13 +24,15 @@ class DeadLetterPublisherTest {
         ConsumerRecord<String, String> bad = new ConsumerRecord<>(topic, 0, 17L, "k1", "{not json");
         ConsumerRecord<String, String> other = new ConsumerRecord<>(topic, 0, 18L, "k2", "{}");
         try (KafkaProbe kafka = new KafkaProbe()) {
-            DeadLetterPublisher first = new DeadLetterPublisher(RealKafkaBroker.bootstrapServers(), service,
+            DeadLetterPublisher first = new DeadLetterPublisher(KafkaClients.of(java.util.Map.of("bootstrap.servers",
+                    RealKafkaBroker.bootstrapServers())), service,
                     new SimpleMeterRegistry());
             assertTrue(first.publish(bad, "unreadable"));
             assertFalse(first.publish(bad, "unreadable"), "same process, same record");
             first.close();
 
-            DeadLetterPublisher restarted = new DeadLetterPublisher(RealKafkaBroker.bootstrapServers(), service,
+            DeadLetterPublisher restarted = new DeadLetterPublisher(KafkaClients.of(java.util.Map.of("bootstrap.servers",
+                    RealKafkaBroker.bootstrapServers())), service,
                     new SimpleMeterRegistry());
             assertFalse(restarted.publish(bad, "unreadable"), "a restarted service replays the record");
             assertTrue(restarted.publish(other, "invalid"));
