@@ -13,6 +13,8 @@ public enum Topic {
     INGEST_PROGRESS("emotion.ingest.progress", IngestProgress.class, "jobId", true, 1),
     INGEST_COMPLETED("emotion.ingest.completed", IngestCompleted.class, "studyId", true, 1),
     TRAINING_PROGRESS("emotion.training.progress", TrainingProgress.class, "trainingId", true, 1),
+    /** Trainings waiting for a training worker; partitions: the most training workers that can share them. */
+    TRAINING_REQUESTS("emotion.training.requests", JobRequest.class, "trainingId", true, 6),
     MODELS_TRAINED("emotion.models.trained", ModelTrained.class, "modelId", true, 1),
     TRAINING_CROSSVAL("emotion.training.crossval", CrossValidation.class, "studyId", true, 1),
     EVALUATION_REPORTS("emotion.evaluation.reports", EvaluationReport.class, "studyId", true, 1),

@@ -3,11 +3,24 @@ package dev.emotion.core.contract;
 import java.time.Instant;
 import java.util.Map;
 
-/** One epoch (or state change) of a training run on {@link Topic#TRAINING_PROGRESS}. */
+/**
+ * One epoch (or state change) of a training run on {@link Topic#TRAINING_PROGRESS}; {@code worker} names the
+ * training-service instance that ran it (absent on the queued event and in older records).
+ */
 public record TrainingProgress(Integer version, String trainingId, String studyId, Architecture model, Task task,
                                JobState state, Integer epoch, Integer epochs, Long step, Double trainLoss,
                                Double valLoss, Map<String, Double> valMetrics, Double learningRate,
-                               Double imagesPerSecond, String message, Instant at) implements Contract {
+                               Double imagesPerSecond, String message, Instant at, String worker)
+        implements Contract {
+
+    /** Without the worker. */
+    public TrainingProgress(Integer version, String trainingId, String studyId, Architecture model, Task task,
+                            JobState state, Integer epoch, Integer epochs, Long step, Double trainLoss,
+                            Double valLoss, Map<String, Double> valMetrics, Double learningRate,
+                            Double imagesPerSecond, String message, Instant at) {
+        this(version, trainingId, studyId, model, task, state, epoch, epochs, step, trainLoss, valLoss, valMetrics,
+                learningRate, imagesPerSecond, message, at, null);
+    }
 
     @Override
     public void validate(Violations v) {

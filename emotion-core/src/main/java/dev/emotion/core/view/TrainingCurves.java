@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TrainingCurves {
 
     private final Map<String, Map<String, TrainingProgress>> runs = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> read = new ConcurrentHashMap<>();
 
     public void apply(TrainingProgress event) {
         runs.computeIfAbsent(event.trainingId(), id -> new ConcurrentHashMap<>())
@@ -32,10 +33,26 @@ public final class TrainingCurves {
                 .toList();
     }
 
-    /** The latest event of the run: its current state. */
+    /**
+     * The run's current state: its terminal event once it has one (a run that ended stays ended, whatever a late
+     * event of a worker that had not yet noticed says), else its latest event.
+     */
     public Optional<TrainingProgress> latest(String trainingId) {
         List<TrainingProgress> c = curve(trainingId);
-        return c.isEmpty() ? Optional.empty() : Optional.of(c.get(c.size() - 1));
+        Optional<TrainingProgress> ended = c.stream().filter(p -> p.state().isFinal())
+                .min(Comparator.comparing(TrainingProgress::at));
+        return ended.isPresent() || c.isEmpty() ? ended : Optional.of(c.get(c.size() - 1));
+    }
+
+    /** Notes how far the view has read a partition of the progress topic ({@link #caughtUp}). */
+    public void seen(int partition, long offset) {
+        read.merge(partition, offset, Math::max);
+    }
+
+    /** Whether the view has read every partition up to (not including) {@code endOffsets} (partition -> offset). */
+    public boolean caughtUp(Map<Integer, Long> endOffsets) {
+        return endOffsets.entrySet().stream().allMatch(e -> e.getValue() == 0
+                || read.getOrDefault(e.getKey(), -1L) >= e.getValue() - 1);
     }
 
     public Map<String, TrainingProgress> latestPerRun() {
