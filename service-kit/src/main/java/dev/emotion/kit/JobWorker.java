@@ -44,7 +44,11 @@ public final class JobWorker implements AutoCloseable {
         boolean handedOver();
     }
 
-    /** Runs one request to its end (any outcome but a hand-over is an end: the request is then committed). */
+    /**
+     * Runs one request to its end: returning is an end (the request is then committed), unless the job was handed
+     * over; throwing means the end could not be recorded (e.g. the broker is away): the request is taken again after
+     * {@link #RETRY_AFTER}.
+     */
     public interface Handler {
         void run(ConsumerRecord<String, String> request, Job job) throws Exception;
     }
@@ -57,9 +61,15 @@ public final class JobWorker implements AutoCloseable {
     private final Thread thread;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Duration handOverWait;
+    private final java.util.concurrent.CountDownLatch joined = new java.util.concurrent.CountDownLatch(1);
     private volatile Running current;
 
-    private record Running(ConsumerRecord<String, String> record, Future<?> future, AtomicBoolean flag)
+    /** How long a worker waits before taking again a request whose handler threw. */
+    public static final Duration RETRY_AFTER = Duration.ofSeconds(10);
+
+    private volatile long retryAt;
+
+    private record Running(ConsumerRecord<String, String> record, Future<Boolean> future, AtomicBoolean flag)
             implements Job {
         @Override
         public boolean handedOver() {
@@ -79,9 +89,19 @@ public final class JobWorker implements AutoCloseable {
      */
     public JobWorker(KafkaClients kafka, String topic, String groupId, String workerId, Handler handler,
                      ExecutorService executor, Duration sessionTimeout) {
+        this(kafka, topic, groupId, workerId, handler, executor, sessionTimeout, "earliest");
+    }
+
+    /**
+     * @param startAt where a group without committed offsets starts: {@code earliest} (every request ever
+     *                published; jobs that already ended are skipped by their handler) or {@code latest} (tests: a
+     *                fresh group per run, so requests of earlier runs stay where they are)
+     */
+    public JobWorker(KafkaClients kafka, String topic, String groupId, String workerId, Handler handler,
+                     ExecutorService executor, Duration sessionTimeout, String startAt) {
         Properties p = kafka.consumer(workerId, groupId);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, startAt);
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, sessionTimeout.toMillis() / 4));
@@ -102,6 +122,19 @@ public final class JobWorker implements AutoCloseable {
 
     public String workerId() {
         return workerId;
+    }
+
+    /**
+     * Waits until the worker has joined its group and resolved where it reads (so a request published afterwards
+     * is seen, whatever {@code startAt} says); false when that took longer than {@code wait}.
+     */
+    public boolean awaitJoined(Duration wait) {
+        try {
+            return joined.await(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The id (record key) of the job this worker runs now, or null. */
@@ -132,9 +165,13 @@ public final class JobWorker implements AutoCloseable {
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    for (TopicPartition tp : partitions) {
+                        consumer.position(tp); // resolve the start offset now (committed, or startAt)
+                    }
                     if (current != null) {
                         consumer.pause(partitions); // still busy: new partitions wait too
                     }
+                    joined.countDown();
                 }
 
                 @Override
@@ -143,22 +180,33 @@ public final class JobWorker implements AutoCloseable {
                 }
             });
             while (running.get()) {
-                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
-                Running r = current;
-                if (r != null && r.future().isDone()) {
-                    finish(r);
-                    r = null;
-                }
-                if (r == null) {
-                    for (ConsumerRecord<String, String> record : records) { // at most one (max.poll.records)
-                        start(record);
+                try {
+                    ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
+                    Running r = current;
+                    if (r != null && r.future().isDone()) {
+                        finish(r);
+                        r = null;
                     }
+                    if (r == null && retryAt != 0 && System.nanoTime() >= retryAt) {
+                        retryAt = 0;
+                        consumer.resume(consumer.paused());
+                    }
+                    if (r == null) {
+                        for (ConsumerRecord<String, String> record : records) { // at most one (max.poll.records)
+                            start(record);
+                        }
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) { // the broker away, a failed commit: keep the worker alive
+                    LOG.errorf("%s: %s; going on", workerId, e.toString());
+                    Thread.sleep(1000);
                 }
             }
         } catch (WakeupException e) {
             // closing
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "%s: the request consumer stopped", workerId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             Running r = current;
             if (r != null && r.future().isDone()) {
@@ -176,13 +224,15 @@ public final class JobWorker implements AutoCloseable {
         consumer.pause(assigned);
         AtomicBoolean handedOver = new AtomicBoolean();
         Job job = handedOver::get;
-        java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> {
+        java.util.concurrent.FutureTask<Boolean> task = new java.util.concurrent.FutureTask<>(() -> {
             try {
                 handler.run(record, job);
-            } catch (Exception | Error e) { // the handler reports its own failures; this is the last resort
-                LOG.errorf(e, "%s: job %s ended with an uncaught error", workerId, record.key());
+                return true;
+            } catch (Exception | Error e) { // the handler reports its own failures; this one it could not record
+                LOG.errorf(e, "%s: job %s could not record its end; taking it again in %s", workerId, record.key(),
+                        RETRY_AFTER);
+                return false;
             }
-            return null;
         });
         current = new Running(record, task, handedOver);
         executor.execute(task);
@@ -192,9 +242,26 @@ public final class JobWorker implements AutoCloseable {
 
     private void finish(Running r) {
         current = null;
-        if (!r.handedOver()) {
+        if (r.handedOver()) {
+            consumer.resume(consumer.paused());
+            return;
+        }
+        boolean ended;
+        try {
+            ended = r.future().get();
+        } catch (Exception e) {
+            ended = false;
+        }
+        if (!ended) { // read it again after a pause; the other partitions wait too (one job at a time)
+            consumer.seek(r.partition(), r.record().offset());
+            retryAt = System.nanoTime() + RETRY_AFTER.toNanos();
+            return;
+        }
+        try {
             consumer.commitSync(Map.of(r.partition(), new OffsetAndMetadata(r.record().offset() + 1)));
             LOG.infof("%s: job %s done, request committed", workerId, r.record().key());
+        } catch (RuntimeException e) { // a redelivery finds the job ended and skips it
+            LOG.warnf("%s: job %s done but its request not committed (%s)", workerId, r.record().key(), e);
         }
         consumer.resume(consumer.paused());
     }

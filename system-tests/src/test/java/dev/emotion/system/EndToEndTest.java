@@ -74,6 +74,8 @@ class EndToEndTest {
             env.put("EMOTION_EXPERIMENTS_DIR", home.resolve("experiments").toString());
             env.put("EMOTION_PUBLIC_URL", url(svc));
             env.put("EMOTION_API_KEY", KEY);
+            env.put("EMOTION_WORKER_GROUP", "e2e-" + svc + "-workers-" + home.getFileName()); // this run's own
+            env.put("EMOTION_WORKER_START_AT", "latest");
             env.put("DJL_OFFLINE", "true");
             pb.redirectErrorStream(true).redirectOutput(home.resolve("logs").resolve(svc + ".log").toFile());
             SERVICES.put(svc, pb.start());

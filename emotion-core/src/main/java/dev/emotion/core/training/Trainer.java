@@ -328,13 +328,16 @@ public final class Trainer {
                 } else {
                     badEpochs++;
                 }
+                // Each file is replaced whole (written aside, then renamed), last.json last: a process killed while
+                // checkpointing leaves the previous epoch's files, never a torn one (a worker taking the run over
+                // resumes from them).
                 saveParameters(net, dir.resolve("last.params"));
-                Files.write(dir.resolve("last.optimizer"), optimizer.state());
+                writeAtomically(dir.resolve("last.optimizer"), optimizer.state());
                 ObjectNode meta = dev.emotion.core.contract.Contracts.mapper().createObjectNode();
                 meta.put("epoch", epoch).put("bestScore", bestScore).put("bestEpoch", bestEpoch)
                         .put("badEpochs", badEpochs);
                 meta.set("history", dev.emotion.core.contract.Contracts.mapper().valueToTree(history));
-                Files.write(dir.resolve("last.json"), dev.emotion.core.contract.Contracts.mapper()
+                writeAtomically(dir.resolve("last.json"), dev.emotion.core.contract.Contracts.mapper()
                         .writeValueAsBytes(meta));
                 listener.epoch(report);
                 if (badEpochs >= c.patience()) {
@@ -821,6 +824,13 @@ public final class Trainer {
             }
         }
         return t;
+    }
+
+    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     static void saveParameters(EmotionNet net, Path file) throws IOException {

@@ -17,7 +17,10 @@ import dev.emotion.core.training.Sample;
 import dev.emotion.core.training.Trainer;
 import dev.emotion.core.view.StudyCatalog;
 import dev.emotion.core.view.TrainingCurves;
+import dev.emotion.core.contract.JobRequest;
 import dev.emotion.kit.ApiErrors;
+import dev.emotion.kit.JobWorker;
+import dev.emotion.kit.KafkaClients;
 import dev.emotion.kit.RecordPublisher;
 import dev.emotion.training.datasets.DatasetStore;
 import jakarta.annotation.PreDestroy;
@@ -39,8 +42,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Runs trainings one at a time (one per device; the rest wait in the queue), publishing a progress event per epoch,
- * then the model on the registry topic with its artifact URL, or a failure/cancellation event that says why.
+ * Trainings as records: {@code POST} checks a request, announces it queued and publishes it on
+ * {@link Topic#TRAINING_REQUESTS}; every replica of the service is a worker of one consumer group on that topic and
+ * runs one job at a time (one per device), publishing a progress event per epoch that names the worker, then the
+ * model on the registry topic with its artifact URL, or a failure/cancellation event that says why. A request is
+ * committed only when its job ended: a worker that dies or stops mid-run leaves it to the partition's next owner,
+ * which resumes from the run's last checkpoint (checkpoints live under the experiments directory, a volume every
+ * worker shares) or starts over when there is none. Job state comes from the progress events, so any replica
+ * answers {@code GET}; a job whose events already end (cancelled, completed, failed) is never run again.
  */
 @ApplicationScoped
 public class TrainingJobs {
@@ -62,14 +71,32 @@ public class TrainingJobs {
     private final Path experiments;
     private final String publicUrl;
     private final String gitCommit;
-    private final Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "training-worker"));
+    private final KafkaClients kafka;
+    private final String workerId;
+    private final String workerGroup;
+    private final java.time.Duration sessionTimeout;
+    private final String startAt;
+    private volatile JobWorker requests;
 
     public TrainingJobs(RecordPublisher publisher, DatasetStore datasets, StudyCatalog studies, TrainingCurves runs,
+                        KafkaClients kafka,
                         @ConfigProperty(name = "emotion.data-dir") String dataDir,
                         @ConfigProperty(name = "emotion.experiments-dir", defaultValue = "experiments") String exp,
                         @ConfigProperty(name = "emotion.public-url") String publicUrl,
-                        @ConfigProperty(name = "emotion.git-commit", defaultValue = "unknown") String gitCommit) {
+                        @ConfigProperty(name = "emotion.git-commit", defaultValue = "unknown") String gitCommit,
+                        @ConfigProperty(name = "emotion.worker.id") java.util.Optional<String> workerId,
+                        @ConfigProperty(name = "emotion.worker.group", defaultValue = "training-workers")
+                        String workerGroup,
+                        @ConfigProperty(name = "emotion.worker.session-timeout-ms", defaultValue = "10000")
+                        long sessionTimeoutMs,
+                        @ConfigProperty(name = "emotion.worker.start-at", defaultValue = "earliest") String startAt) {
+        this.startAt = startAt;
+        this.kafka = kafka;
+        this.workerId = workerId.filter(w -> !w.isBlank()).orElse("training-" + UUID.randomUUID().toString()
+                .substring(0, 8));
+        this.workerGroup = workerGroup;
+        this.sessionTimeout = java.time.Duration.ofMillis(sessionTimeoutMs);
         this.publisher = publisher;
         this.datasets = datasets;
         this.studies = studies;
@@ -82,6 +109,19 @@ public class TrainingJobs {
 
     public ModelArtifacts artifacts() {
         return artifacts;
+    }
+
+    /** Joins the worker group once the topics exist (after {@code TopicSetup}). */
+    void startWorker(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(10)
+                     io.quarkus.runtime.StartupEvent event) {
+        requests = new JobWorker(kafka, Topic.TRAINING_REQUESTS.topicName(), workerGroup, workerId, this::take,
+                worker, sessionTimeout, startAt).start();
+        LOG.infof("training worker %s joined group %s on %s", workerId, workerGroup,
+                Topic.TRAINING_REQUESTS.topicName());
+    }
+
+    public String workerId() {
+        return workerId;
     }
 
     public TrainingProgress submit(TrainingRequest r) {
@@ -97,12 +137,80 @@ public class TrainingJobs {
                         + experiments.resolve(a.id()).resolve("checkpoints"));
             }
         }
+        if (requests != null && !requests.awaitJoined(java.time.Duration.ofSeconds(30))) {
+            LOG.warnf("training worker %s has not joined group %s yet; the request waits on the topic", workerId,
+                    workerGroup);
+        }
         TrainingProgress queued = progress(id, r.studyId(), c, JobState.QUEUED, 0, 0, null, null, Map.of(), 0, 0,
                 "queued");
         announce(queued);
-        Path from = resumeFrom;
-        worker.submit(() -> run(id, r.studyId(), c, from));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> asMap = dev.emotion.core.contract.Contracts.mapper().convertValue(r, Map.class);
+        publisher.publish(Topic.TRAINING_REQUESTS, id, new JobRequest(Contract.CURRENT_VERSION, "training", id,
+                asMap, Instant.now()));
         return queued;
+    }
+
+    /** A worker took a training request: run it unless its events say it already ended. */
+    private void take(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> record, JobWorker.Job job) {
+        JobRequest request;
+        TrainingRequest r;
+        try {
+            request = dev.emotion.core.contract.Contracts.parse(record.value(), JobRequest.class);
+            r = dev.emotion.core.contract.Contracts.mapper().convertValue(request.request(), TrainingRequest.class);
+        } catch (RuntimeException e) {
+            LOG.errorf("training request at %s-%d@%d is unreadable, skipped: %s", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            return;
+        }
+        String id = request.jobId();
+        awaitCaughtUp();
+        java.util.Optional<TrainingProgress> latest = runs.latest(id);
+        if (latest.isPresent() && latest.get().state().isFinal()) {
+            LOG.infof("training %s already %s; not run again", id, latest.get().state().label());
+            return;
+        }
+        Trainer.Config c;
+        try {
+            c = validated(r);
+        } catch (RuntimeException e) {
+            announce(new TrainingProgress(Contract.CURRENT_VERSION, id, r.studyId() == null ? "unknown"
+                    : r.studyId(), latest.map(TrainingProgress::model).orElse(Architecture.CNN_SIMPLE),
+                    latest.map(TrainingProgress::task).orElse(Task.EMOTION_CLASS), JobState.FAILED, 0, 1, 0L, null,
+                    null, Map.of(), null, null, "the request no longer holds: " + e.getMessage(), Instant.now(),
+                    workerId));
+            return;
+        }
+        Path resumeFrom = r.resume() == null ? null : runDir(c.architecture(), r.resume());
+        run(id, r.studyId(), c, resumeFrom, job);
+    }
+
+    /**
+     * Waits (up to a minute) until this replica's view of the progress topic holds every event published so far,
+     * so a redelivered request sees whether its job already ended.
+     */
+    private void awaitCaughtUp() {
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> c =
+                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(kafka.consumer(workerId + "-offsets", null),
+                             new org.apache.kafka.common.serialization.StringDeserializer(),
+                             new org.apache.kafka.common.serialization.StringDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor(Topic.TRAINING_PROGRESS.topicName(),
+                    java.time.Duration.ofSeconds(10)).stream().map(i -> new org.apache.kafka.common.TopicPartition(
+                    i.topic(), i.partition())).toList();
+            Map<Integer, Long> ends = new java.util.HashMap<>();
+            c.endOffsets(parts, java.time.Duration.ofSeconds(10)).forEach((tp, o) -> ends.put(tp.partition(), o));
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!runs.caughtUp(ends) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            if (!runs.caughtUp(ends)) {
+                LOG.warnf("the progress view has not caught up with %s after 60 s; going on", ends);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warnf("could not read the progress topic's end offsets (%s); going on", e.getMessage());
+        }
     }
 
     /** Runs {@code work} on the training worker, after what is queued (one device, one job at a time). */
@@ -184,13 +292,31 @@ public class TrainingJobs {
         return out;
     }
 
+    /**
+     * Announces the run cancelled: whichever worker runs it stops at its next batch (it sees the event in its view),
+     * and a queued request is skipped when a worker takes it. A cancelled run stays cancelled.
+     */
     public void cancel(String trainingId) {
         TrainingProgress latest = runs.latest(trainingId).orElseThrow(() -> new ApiErrors.Missing(
                 "no training " + trainingId, "list trainings with GET /api/v1/trainings"));
         if (latest.state().isFinal()) {
             throw new Refused("training " + trainingId + " already ended (" + latest.state().label() + ")");
         }
-        cancelled.put(trainingId, true);
+        announce(new TrainingProgress(Contract.CURRENT_VERSION, trainingId, latest.studyId(), latest.model(),
+                latest.task(), JobState.CANCELLED, latest.epoch(), latest.epochs(), latest.step(), null, null,
+                Map.of(), null, null, "cancelled by request", Instant.now(), null));
+    }
+
+    /** Whether the run's events say it ended (a cancellation from any replica). */
+    private boolean ended(String trainingId) {
+        return runs.latest(trainingId).map(p -> p.state().isFinal()).orElse(false);
+    }
+
+    /** The job's partition went to another worker (or this one is stopping): stop without a terminal event. */
+    static final class HandedOver extends RuntimeException {
+        HandedOver(String message) {
+            super(message);
+        }
     }
 
     private static Trainer.Config config(Architecture a, Task t, TrainingRequest r) {
@@ -233,23 +359,21 @@ public class TrainingJobs {
         return experiments.resolve(a.id()).resolve("checkpoints").resolve(trainingId);
     }
 
-    private void run(String id, String studyId, Trainer.Config c, Path resumeFrom) {
-        if (cancelled.remove(id) != null) {
-            announce(progress(id, studyId, c, JobState.CANCELLED, 0, 0, null, null, Map.of(), 0, 0,
-                    "cancelled before it started"));
-            return;
-        }
+    private void run(String id, String studyId, Trainer.Config c, Path resumeFrom, JobWorker.Job job) {
         try {
             Set<String> completedJobs = new HashSet<>(studies.study(studyId).orElseThrow().jobIds());
             List<Sample> train = datasets.store().samples(studyId, Split.TRAIN, completedJobs);
             List<Sample> val = datasets.store().samples(studyId, Split.VAL, completedJobs);
-            announce(progress(id, studyId, c, JobState.RUNNING, 0, 0, null, null, Map.of(), 0, 0,
-                    train.size() + " training and " + val.size() + " validation samples"));
             Path runDir = runDir(c.architecture(), id);
-            if (resumeFrom != null) {
+            // Taken over from a worker that stopped: its last checkpoint is on the shared experiments volume.
+            boolean takeOver = java.nio.file.Files.isRegularFile(runDir.resolve("last.json"));
+            if (!takeOver && resumeFrom != null) {
                 copyCheckpoint(resumeFrom, runDir);
             }
-            Trainer.Result result = new Trainer().train(c, train, val, runDir, resumeFrom != null,
+            announce(progress(id, studyId, c, JobState.RUNNING, 0, 0, null, null, Map.of(), 0, 0,
+                    train.size() + " training and " + val.size() + " validation samples" + (takeOver
+                            ? "; resuming the run's last checkpoint (" + runDir + ") after its worker stopped" : "")));
+            Trainer.Result result = new Trainer().train(c, train, val, runDir, takeOver || resumeFrom != null,
                     new Trainer.Listener() {
                 @Override
                 public void epoch(Trainer.EpochReport e) {
@@ -266,7 +390,10 @@ public class TrainingJobs {
 
                 @Override
                 public void batch(int epoch, int batch, int batches) {
-                    if (cancelled.remove(id) != null) {
+                    if (job.handedOver()) {
+                        throw new HandedOver("handed over in epoch " + epoch);
+                    }
+                    if (ended(id)) {
                         throw new java.util.concurrent.CancellationException("cancelled in epoch " + epoch);
                     }
                 }
@@ -297,7 +424,11 @@ public class TrainingJobs {
                     last.valLoss(), last.valMetrics(), last.learningRate(), last.imagesPerSecond(), "model " + modelId
                     + " (best epoch " + result.bestEpoch() + (result.stoppedEarly() ? ", stopped early" : "") + ")"));
         } catch (java.util.concurrent.CancellationException e) {
-            announce(progress(id, studyId, c, JobState.CANCELLED, 0, 0, null, null, Map.of(), 0, 0, e.getMessage()));
+            LOG.infof("training %s stopped: %s", id, e.getMessage()); // its cancellation event is published
+        } catch (HandedOver e) {
+            LOG.warnf("training %s: %s; the next owner resumes it from the last checkpoint", id, e.getMessage());
+            announce(progress(id, studyId, c, JobState.RUNNING, 0, 0, null, null, Map.of(), 0, 0, e.getMessage()
+                    + " by " + workerId + "; the next worker resumes from the last checkpoint"));
         } catch (RuntimeException | Error e) { // an Error (out of memory, a native library) fails the job too
             LOG.errorf(e, "training %s failed", id);
             announce(progress(id, studyId, c, JobState.FAILED, 0, 0, null, null, Map.of(), 0, 0,
@@ -395,7 +526,7 @@ public class TrainingJobs {
                                       double lr, double ips, String message) {
         return new TrainingProgress(Contract.CURRENT_VERSION, id, studyId, c.architecture(), c.task(), state, epoch,
                 c.epochs(), step, trainLoss, valLoss, metrics, lr == 0 ? null : lr, ips == 0 ? null : ips, message,
-                Instant.now());
+                Instant.now(), state == JobState.QUEUED ? null : workerId);
     }
 
     void announce(TrainingProgress p) {
@@ -419,6 +550,9 @@ public class TrainingJobs {
 
     @PreDestroy
     void stop() {
+        if (requests != null) {
+            requests.close(); // a running job is handed over: its request stays for the next owner
+        }
         worker.shutdownNow();
     }
 }
