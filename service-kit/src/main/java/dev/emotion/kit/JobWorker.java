@@ -222,6 +222,10 @@ public final class JobWorker implements AutoCloseable {
     private void start(ConsumerRecord<String, String> record) {
         Set<TopicPartition> assigned = new HashSet<>(consumer.assignment());
         consumer.pause(assigned);
+        // The group's position moves to this very record: whoever owns the partition next (this worker dead or
+        // stopped) starts from it, whatever the group's start-at says.
+        consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
+                new OffsetAndMetadata(record.offset())));
         AtomicBoolean handedOver = new AtomicBoolean();
         Job job = handedOver::get;
         java.util.concurrent.FutureTask<Boolean> task = new java.util.concurrent.FutureTask<>(() -> {
@@ -264,6 +268,37 @@ public final class JobWorker implements AutoCloseable {
             LOG.warnf("%s: job %s done but its request not committed (%s)", workerId, r.record().key(), e);
         }
         consumer.resume(consumer.paused());
+    }
+
+    /**
+     * Waits (up to {@code max}) until {@code view} has read {@code topic} up to its current end, so a job's state
+     * read from it includes every event published before now. False when it did not catch up in time (or the end
+     * offsets could not be read); the caller goes on with what it has.
+     */
+    public static boolean awaitView(KafkaClients kafka, String clientId, String topic,
+                                    dev.emotion.core.view.ViewPosition view, Duration max) {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(kafka.consumer(clientId, null),
+                new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            Map<Integer, Long> ends = new java.util.HashMap<>();
+            c.endOffsets(parts, Duration.ofSeconds(10)).forEach((tp, o) -> ends.put(tp.partition(), o));
+            long deadline = System.nanoTime() + max.toNanos();
+            while (!view.caughtUp(ends)) {
+                if (System.nanoTime() > deadline) {
+                    LOG.warnf("the view of %s has not caught up with %s after %s; going on", topic, ends, max);
+                    return false;
+                }
+                Thread.sleep(200);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (RuntimeException e) {
+            LOG.warnf("could not read the end offsets of %s (%s); going on", topic, e.getMessage());
+            return false;
+        }
     }
 
     private static void awaitEnd(Running r, Duration wait) {

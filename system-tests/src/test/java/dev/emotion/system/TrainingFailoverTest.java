@@ -46,27 +46,38 @@ class TrainingFailoverTest {
         return "http://localhost:" + PORTS.get(worker);
     }
 
-    static void startWorkers(String group) throws Exception {
-        Path jar = Path.of("..", "training-service", "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+    /**
+     * One replica of {@code service} ({@code ingest}, {@code training}) as a process: its port, data directory and
+     * worker id; the worker group, start position (latest: this test's own group) and a short session timeout;
+     * the experiments directory under {@code home} (the volume training workers share).
+     */
+    static Process startService(String service, String worker, int port, Path dataDir, String group, Path home)
+            throws Exception {
+        Path jar = Path.of("..", service + "-service", "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), jar + " missing: package the services first (mvn verify does)");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-Djava.awt.headless=true", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", "-jar",
+                jar.toString());
+        Map<String, String> env = pb.environment();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", RealKafkaBroker.bootstrapServers());
+        env.put("EMOTION_HTTP_PORT", String.valueOf(port));
+        env.put("EMOTION_DATA_DIR", dataDir.toString());
+        env.put("EMOTION_EXPERIMENTS_DIR", home.resolve("experiments").toString()); // the shared volume
+        env.put("EMOTION_PUBLIC_URL", "http://localhost:" + port);
+        env.put("EMOTION_WORKER_ID", worker);
+        env.put("EMOTION_WORKER_GROUP", group);
+        env.put("EMOTION_WORKER_START_AT", "latest");
+        env.put("EMOTION_WORKER_SESSION_TIMEOUT_MS", "8000");
+        env.put("DJL_OFFLINE", "true");
+        pb.redirectErrorStream(true).redirectOutput(home.resolve("logs").resolve(worker + ".log").toFile());
+        return pb.start();
+    }
+
+    static void startWorkers(String group) throws Exception {
         for (String worker : List.of("worker-a", "worker-b")) {
             PORTS.put(worker, EndToEndTest.freePort());
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g", "-Djava.awt.headless=true", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", "-jar",
-                    jar.toString());
-            Map<String, String> env = pb.environment();
-            env.put("KAFKA_BOOTSTRAP_SERVERS", RealKafkaBroker.bootstrapServers());
-            env.put("EMOTION_HTTP_PORT", String.valueOf(PORTS.get(worker)));
-            env.put("EMOTION_DATA_DIR", home.resolve("data").resolve(worker).toString());
-            env.put("EMOTION_EXPERIMENTS_DIR", home.resolve("experiments").toString()); // the shared volume
-            env.put("EMOTION_PUBLIC_URL", url(worker));
-            env.put("EMOTION_WORKER_ID", worker);
-            env.put("EMOTION_WORKER_GROUP", group);
-            env.put("EMOTION_WORKER_START_AT", "latest");
-            env.put("EMOTION_WORKER_SESSION_TIMEOUT_MS", "8000");
-            env.put("DJL_OFFLINE", "true");
-            pb.redirectErrorStream(true).redirectOutput(home.resolve("logs").resolve(worker + ".log").toFile());
-            WORKERS.put(worker, pb.start());
+            WORKERS.put(worker, startService("training", worker, PORTS.get(worker),
+                    home.resolve("data").resolve(worker), group, home));
         }
     }
 
@@ -97,13 +108,18 @@ class TrainingFailoverTest {
         return Contracts.mapper().readTree(r.body());
     }
 
-    static String post(String u, Map<String, Object> body) throws Exception {
+    /** POSTs JSON, expects 202 Accepted, returns the answer. */
+    static String postJson(String u, Map<String, Object> body) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(u)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Contracts.mapper().writeValueAsString(body))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(202, r.statusCode(), r.body());
-        return Contracts.mapper().readTree(r.body()).path("trainingId").asText();
+        return r.body();
+    }
+
+    static String post(String u, Map<String, Object> body) throws Exception {
+        return Contracts.mapper().readTree(postJson(u, body)).path("trainingId").asText();
     }
 
     static void await(String what, int seconds, EndToEndTest.Check check) throws Exception {
@@ -133,6 +149,7 @@ class TrainingFailoverTest {
 
     static Map<String, Double> finalMetrics(KafkaProbe kafka, String trainingId) {
         return kafka.readToEnd(Topic.MODELS_TRAINED.topicName()).stream()
+                .filter(r -> r.value().contains(trainingId)) // other tests park malformed records there
                 .map(r -> Contracts.parse(r.value(), ModelTrained.class))
                 .filter(m -> trainingId.equals(m.trainingId())).findFirst().orElseThrow().valMetrics();
     }

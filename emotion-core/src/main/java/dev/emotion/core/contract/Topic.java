@@ -11,6 +11,8 @@ import java.util.Optional;
 public enum Topic {
     INGEST_FRAMES("emotion.ingest.frames", FaceBatch.class, "studyId/participantId", true, 3),
     INGEST_PROGRESS("emotion.ingest.progress", IngestProgress.class, "jobId", true, 1),
+    /** Ingest jobs waiting for an ingest worker; partitions: the most ingest workers that can share them. */
+    INGEST_REQUESTS("emotion.ingest.requests", JobRequest.class, "jobId", true, 6),
     INGEST_COMPLETED("emotion.ingest.completed", IngestCompleted.class, "studyId", true, 1),
     TRAINING_PROGRESS("emotion.training.progress", TrainingProgress.class, "trainingId", true, 1),
     /** Trainings waiting for a training worker; partitions: the most training workers that can share them. */

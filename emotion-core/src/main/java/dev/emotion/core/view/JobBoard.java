@@ -14,6 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class JobBoard {
 
     private final Map<String, IngestProgress> jobs = new ConcurrentHashMap<>();
+    private final ViewPosition position = new ViewPosition();
+
+    /** How far this view has read the progress topic. */
+    public ViewPosition position() {
+        return position;
+    }
 
     public void apply(IngestProgress event) {
         jobs.merge(event.jobId(), event, (current, next) -> {

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TrainingCurves {
 
     private final Map<String, Map<String, TrainingProgress>> runs = new ConcurrentHashMap<>();
-    private final Map<Integer, Long> read = new ConcurrentHashMap<>();
+    private final ViewPosition position = new ViewPosition();
 
     public void apply(TrainingProgress event) {
         runs.computeIfAbsent(event.trainingId(), id -> new ConcurrentHashMap<>())
@@ -44,15 +44,9 @@ public final class TrainingCurves {
         return ended.isPresent() || c.isEmpty() ? ended : Optional.of(c.get(c.size() - 1));
     }
 
-    /** Notes how far the view has read a partition of the progress topic ({@link #caughtUp}). */
-    public void seen(int partition, long offset) {
-        read.merge(partition, offset, Math::max);
-    }
-
-    /** Whether the view has read every partition up to (not including) {@code endOffsets} (partition -> offset). */
-    public boolean caughtUp(Map<Integer, Long> endOffsets) {
-        return endOffsets.entrySet().stream().allMatch(e -> e.getValue() == 0
-                || read.getOrDefault(e.getKey(), -1L) >= e.getValue() - 1);
+    /** How far this view has read the progress topic. */
+    public ViewPosition position() {
+        return position;
     }
 
     public Map<String, TrainingProgress> latestPerRun() {

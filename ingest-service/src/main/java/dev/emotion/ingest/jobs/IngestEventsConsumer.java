@@ -33,6 +33,7 @@ public class IngestEventsConsumer {
             jobs.apply(p);
             events.emit(p);
         });
+        jobs.position().seen(record.partition(), record.offset()); // how far the view has read (workers wait)
     }
 
     @Incoming("ingest-completed")

@@ -11,6 +11,10 @@ import dev.emotion.core.faces.FacePipeline;
 import dev.emotion.core.ingest.IngestOptions;
 import dev.emotion.core.ingest.VideoIngest;
 import dev.emotion.core.view.JobBoard;
+import dev.emotion.core.contract.Contracts;
+import dev.emotion.core.contract.JobRequest;
+import dev.emotion.kit.JobWorker;
+import dev.emotion.kit.KafkaClients;
 import dev.emotion.kit.RecordPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -31,9 +35,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Runs ingest jobs one at a time on a worker thread (decoding and detection already use both cores): publishes the
- * face batches, progress events at most once a second, and at the end either the manifest or a failure event, never
- * both. Job state lives in Kafka, so any replica answers status queries.
+ * Ingest jobs as records (docs/adr/0004-jobs-as-records.md): a checked request is announced queued and published on
+ * {@link Topic#INGEST_REQUESTS}; every replica is a worker of one consumer group on it and runs one job at a time
+ * (decoding and detection already use both cores): publishes the face batches, progress events at most once a
+ * second naming the worker, and at the end either the manifest or a failure event, never both. A worker that dies
+ * or stops mid-job leaves it to the next owner, which ingests the videos again (frames are idempotent by identity:
+ * the stores keep each once). The files a job names must be where every worker sees them: the ingest replicas share
+ * one data directory. Job state lives in Kafka, so any replica answers status queries.
  */
 @ApplicationScoped
 public class IngestJobs {
@@ -49,12 +57,29 @@ public class IngestJobs {
     private final float scoreThreshold;
     private final int minFaceSize;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "ingest-worker"));
+    private final KafkaClients kafka;
+    private final String workerId;
+    private final String workerGroup;
+    private final java.time.Duration sessionTimeout;
+    private final String startAt;
+    private volatile JobWorker requests;
 
-    public IngestJobs(RecordPublisher publisher, JobBoard board, MeterRegistry metrics,
+    public IngestJobs(RecordPublisher publisher, JobBoard board, MeterRegistry metrics, KafkaClients kafka,
                       @ConfigProperty(name = "emotion.data-dir") String dataDir,
                       @ConfigProperty(name = "emotion.faces.model") Optional<String> faceModel,
                       @ConfigProperty(name = "emotion.faces.score-threshold", defaultValue = "0.5") float scoreThreshold,
-                      @ConfigProperty(name = "emotion.faces.min-size", defaultValue = "24") int minFaceSize) {
+                      @ConfigProperty(name = "emotion.faces.min-size", defaultValue = "24") int minFaceSize,
+                      @ConfigProperty(name = "emotion.worker.id") Optional<String> workerId,
+                      @ConfigProperty(name = "emotion.worker.group", defaultValue = "ingest-workers") String workerGroup,
+                      @ConfigProperty(name = "emotion.worker.session-timeout-ms", defaultValue = "10000")
+                      long sessionTimeoutMs,
+                      @ConfigProperty(name = "emotion.worker.start-at", defaultValue = "earliest") String startAt) {
+        this.kafka = kafka;
+        this.workerId = workerId.filter(w -> !w.isBlank()).orElse("ingest-" + UUID.randomUUID().toString()
+                .substring(0, 8));
+        this.workerGroup = workerGroup;
+        this.sessionTimeout = java.time.Duration.ofMillis(sessionTimeoutMs);
+        this.startAt = startAt;
         this.publisher = publisher;
         this.board = board;
         this.metrics = metrics;
@@ -67,6 +92,14 @@ public class IngestJobs {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** Joins the worker group once the topics exist (after {@code TopicSetup}). */
+    void startWorker(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(10)
+                     io.quarkus.runtime.StartupEvent event) {
+        requests = new JobWorker(kafka, Topic.INGEST_REQUESTS.topicName(), workerGroup, workerId, this::take, worker,
+                sessionTimeout, startAt).start();
+        LOG.infof("ingest worker %s joined group %s on %s", workerId, workerGroup, Topic.INGEST_REQUESTS.topicName());
     }
 
     public static String newJobId() {
@@ -84,16 +117,58 @@ public class IngestJobs {
     }
 
     private IngestProgress enqueue(JobPlan plan) {
+        if (requests != null && !requests.awaitJoined(java.time.Duration.ofSeconds(30))) {
+            LOG.warnf("ingest worker %s has not joined group %s yet; the request waits on the topic", workerId,
+                    workerGroup);
+        }
         IngestProgress queued = event(plan, JobState.QUEUED, new VideoIngest.Progress(0, 0, 0, 0),
-                plan.participants().size() + " participant(s) queued");
+                plan.participants().size() + " participant(s) queued", null);
         announce(queued);
-        worker.submit(() -> run(plan));
+        publisher.publish(Topic.INGEST_REQUESTS, plan.jobId(), new JobRequest(Contract.CURRENT_VERSION, "ingest",
+                plan.jobId(), JobPlan.toMap(plan), Instant.now()));
         return queued;
     }
 
-    private void run(JobPlan plan) {
+    /** A worker took an ingest request: run it unless its events say it already ended. */
+    private void take(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> record, JobWorker.Job job) {
+        JobPlan plan;
+        try {
+            plan = JobPlan.fromMap(Contracts.parse(record.value(), JobRequest.class).request());
+        } catch (RuntimeException e) {
+            LOG.errorf("ingest request at %s-%d@%d is unreadable, skipped: %s", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            return;
+        }
+        JobWorker.awaitView(kafka, workerId + "-offsets", Topic.INGEST_PROGRESS.topicName(), board.position(),
+                java.time.Duration.ofMinutes(1));
+        Optional<IngestProgress> latest = board.job(plan.jobId());
+        if (latest.isPresent() && latest.get().state().isFinal()) {
+            LOG.infof("ingest job %s already %s; not run again", plan.jobId(), latest.get().state().label());
+            return;
+        }
+        for (JobPlan.Item item : plan.participants()) {
+            for (Path f : java.util.Arrays.asList(item.video(), item.labels())) {
+                if (f != null && !java.nio.file.Files.isRegularFile(f)) {
+                    announce(event(plan, JobState.FAILED, new VideoIngest.Progress(0, 0, 0, 0), f.getFileName()
+                            + " is not on worker " + workerId + ": the ingest replicas must share one data directory",
+                            workerId));
+                    return;
+                }
+            }
+        }
+        run(plan, job);
+    }
+
+    /** The job's partition went to another worker (or this one is stopping). */
+    static final class HandedOver extends RuntimeException {
+        HandedOver(String message) {
+            super(message);
+        }
+    }
+
+    private void run(JobPlan plan, JobWorker.Job job) {
         long started = System.nanoTime();
-        announce(event(plan, JobState.RUNNING, new VideoIngest.Progress(0, 0, 0, 0), "started"));
+        announce(event(plan, JobState.RUNNING, new VideoIngest.Progress(0, 0, 0, 0), "started", workerId));
         IngestOptions options = new IngestOptions(new FacePipeline.Options(plan.maxFps(), 224, 1.4, 90),
                 IngestOptions.DEFAULT.alignment(), IngestOptions.DEFAULT.toleranceMs(), IngestOptions.DEFAULT.policy(),
                 IngestOptions.DEFAULT.maxFramesPerBatch(), IngestOptions.DEFAULT.maxBatchBytes());
@@ -115,12 +190,17 @@ public class IngestJobs {
                             metrics.counter("emotion.ingest.faces.published").increment(batch.frames().size());
                         },
                         p -> {
+                            if (job.handedOver()) {
+                                throw new HandedOver("handed over after " + (base[0] + p.framesDecoded())
+                                        + " frames");
+                            }
                             if (System.nanoTime() - lastEvent[0] > 1_000_000_000L) {
                                 lastEvent[0] = System.nanoTime();
                                 awaitAll(inFlight); // progress counts only what the broker has stored
                                 announce(event(plan, JobState.RUNNING, new VideoIngest.Progress(base[0]
                                         + p.framesDecoded(), base[1] + p.faces(), base[2] + p.labelled(), base[3]
-                                        + p.batches()), item.participantId() + ": " + item.video().getFileName()));
+                                        + p.batches()), item.participantId() + ": " + item.video().getFileName(),
+                                        workerId));
                             }
                         });
                 awaitAll(inFlight);
@@ -146,16 +226,19 @@ public class IngestJobs {
             publisher.publish(Topic.INGEST_COMPLETED, plan.studyId(), manifest);
             double seconds = (System.nanoTime() - started) / 1e9;
             announce(event(plan, JobState.COMPLETED, new VideoIngest.Progress(done[0], done[1], done[2], done[3]),
-                    String.format("%d frames in %.1f s (%.0f frames/s)", done[0], seconds, done[0] / seconds)));
+                    String.format("%d frames in %.1f s (%.0f frames/s)", done[0], seconds, done[0] / seconds),
+                    workerId));
+        } catch (HandedOver e) {
+            LOG.warnf("job %s %s; the next owner ingests it again", plan.jobId(), e.getMessage());
+            announce(event(plan, JobState.RUNNING, new VideoIngest.Progress(done[0], done[1], done[2], done[3]),
+                    e.getMessage() + " by " + workerId + "; the next worker ingests the videos again", workerId));
         } catch (RuntimeException | Error e) { // an Error (out of memory, a native library) fails the job too
             LOG.errorf("job %s failed: %s", plan.jobId(), e.getMessage());
             metrics.counter("emotion.ingest.jobs.failed").increment();
-            try {
-                announce(event(plan, JobState.FAILED, new VideoIngest.Progress(done[0], done[1], done[2], done[3]),
-                        e.getMessage() == null ? e.toString() : e.getMessage().replace(dataDir + "/", "")));
-            } catch (RuntimeException publishFailed) {
-                LOG.errorf("job %s: could not publish its failure: %s", plan.jobId(), publishFailed.getMessage());
-            }
+            // When the failure cannot be published either (the broker away), this throws: the worker reads the
+            // request again later instead of committing a job whose end nobody was told.
+            announce(event(plan, JobState.FAILED, new VideoIngest.Progress(done[0], done[1], done[2], done[3]),
+                    e.getMessage() == null ? e.toString() : e.getMessage().replace(dataDir + "/", ""), workerId));
         }
     }
 
@@ -171,14 +254,19 @@ public class IngestJobs {
         publisher.publish(Topic.INGEST_PROGRESS, event.jobId(), event);
     }
 
-    private static IngestProgress event(JobPlan plan, JobState state, VideoIngest.Progress p, String message) {
+    private static IngestProgress event(JobPlan plan, JobState state, VideoIngest.Progress p, String message,
+                                        String worker) {
         String participant = plan.participants().size() == 1 ? plan.participants().get(0).participantId() : null;
         return new IngestProgress(Contract.CURRENT_VERSION, plan.jobId(), plan.studyId(), participant, state,
-                p.framesDecoded(), p.faces(), Math.min(p.labelled(), p.faces()), p.batches(), message, Instant.now());
+                p.framesDecoded(), p.faces(), Math.min(p.labelled(), p.faces()), p.batches(), message, Instant.now(),
+                worker);
     }
 
     @PreDestroy
     void stop() {
+        if (requests != null) {
+            requests.close(); // a running job is handed over: its request stays for the next owner
+        }
         worker.shutdownNow();
     }
 }

@@ -185,32 +185,10 @@ public class TrainingJobs {
         run(id, r.studyId(), c, resumeFrom, job);
     }
 
-    /**
-     * Waits (up to a minute) until this replica's view of the progress topic holds every event published so far,
-     * so a redelivered request sees whether its job already ended.
-     */
+    /** Waits (up to a minute) until this replica's view holds every progress event published so far. */
     private void awaitCaughtUp() {
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> c =
-                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(kafka.consumer(workerId + "-offsets", null),
-                             new org.apache.kafka.common.serialization.StringDeserializer(),
-                             new org.apache.kafka.common.serialization.StringDeserializer())) {
-            List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor(Topic.TRAINING_PROGRESS.topicName(),
-                    java.time.Duration.ofSeconds(10)).stream().map(i -> new org.apache.kafka.common.TopicPartition(
-                    i.topic(), i.partition())).toList();
-            Map<Integer, Long> ends = new java.util.HashMap<>();
-            c.endOffsets(parts, java.time.Duration.ofSeconds(10)).forEach((tp, o) -> ends.put(tp.partition(), o));
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (!runs.caughtUp(ends) && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            if (!runs.caughtUp(ends)) {
-                LOG.warnf("the progress view has not caught up with %s after 60 s; going on", ends);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.warnf("could not read the progress topic's end offsets (%s); going on", e.getMessage());
-        }
+        JobWorker.awaitView(kafka, workerId + "-offsets", Topic.TRAINING_PROGRESS.topicName(), runs.position(),
+                java.time.Duration.ofMinutes(1));
     }
 
     /** Runs {@code work} on the training worker, after what is queued (one device, one job at a time). */

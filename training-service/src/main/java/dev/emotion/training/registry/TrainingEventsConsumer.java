@@ -33,7 +33,7 @@ public class TrainingEventsConsumer {
     @Blocking
     public void trainingProgress(ConsumerRecord<String, String> record) {
         intake.accept(record, TrainingProgress.class, runs::apply);
-        runs.seen(record.partition(), record.offset()); // how far the view has read (workers wait for it)
+        runs.position().seen(record.partition(), record.offset()); // how far the view has read (workers wait for it)
     }
 
     @Incoming("models-trained")
