@@ -95,13 +95,18 @@ public final class JobWorker implements AutoCloseable {
     /**
      * @param startAt where a group without committed offsets starts: {@code earliest} (every request ever
      *                published; jobs that already ended are skipped by their handler) or {@code latest} (tests: a
-     *                fresh group per run, so requests of earlier runs stay where they are)
+     *                fresh group per run, so requests of earlier runs stay where they are): the group's position on
+     *                every partition is set to the topic's end once, when the group is created, so a request
+     *                published after that is never skipped, whichever worker ends up owning its partition
      */
     public JobWorker(KafkaClients kafka, String topic, String groupId, String workerId, Handler handler,
                      ExecutorService executor, Duration sessionTimeout, String startAt) {
+        if ("latest".equals(startAt)) {
+            startGroupAtEnd(kafka, topic, groupId, workerId);
+        }
         Properties p = kafka.consumer(workerId, groupId);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, startAt);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, sessionTimeout.toMillis() / 4));
@@ -113,6 +118,31 @@ public final class JobWorker implements AutoCloseable {
         this.handOverWait = Duration.ofSeconds(30);
         this.thread = new Thread(this::loop, workerId + "-requests");
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * A group that has no committed offsets yet gets the topic's end offsets as its position (possible only while
+     * it has no member: the first worker to start does it; a later one finds offsets and leaves them).
+     */
+    private static void startGroupAtEnd(KafkaClients kafka, String topic, String groupId, String workerId) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                kafka.admin(workerId + "-group-start"));
+             KafkaConsumer<String, String> c = new KafkaConsumer<>(kafka.consumer(workerId + "-ends", null),
+                     new StringDeserializer(), new StringDeserializer())) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                    .partitionsToOffsetAndMetadata().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            if (committed != null && !committed.isEmpty()) {
+                return;
+            }
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            Map<TopicPartition, OffsetAndMetadata> ends = new java.util.HashMap<>();
+            c.endOffsets(parts, Duration.ofSeconds(10)).forEach((tp, o) -> ends.put(tp, new OffsetAndMetadata(o)));
+            admin.alterConsumerGroupOffsets(groupId, ends).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            LOG.infof("%s: new group %s starts at the end of %s", workerId, groupId, topic);
+        } catch (Exception e) { // another worker was first (the group is active): its offsets stand
+            LOG.debugf("%s: group %s start position left as it is: %s", workerId, groupId, e.toString());
+        }
     }
 
     public JobWorker start() {
@@ -220,12 +250,22 @@ public final class JobWorker implements AutoCloseable {
     }
 
     private void start(ConsumerRecord<String, String> record) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        try {
+            // The group's position moves to this very record: whoever owns the partition next (this worker dead
+            // or stopped) starts from it, whatever the group's start-at says.
+            consumer.commitSync(Map.of(tp, new OffsetAndMetadata(record.offset())));
+        } catch (RuntimeException e) { // a rebalance under way, the broker away: take it on a later poll
+            LOG.infof("%s: job %s not taken yet (%s); reading it again", workerId, record.key(), e.getMessage());
+            try {
+                consumer.seek(tp, record.offset());
+            } catch (IllegalStateException gone) {
+                LOG.debugf("%s: partition %s went to another worker with job %s", workerId, tp, record.key());
+            }
+            return;
+        }
         Set<TopicPartition> assigned = new HashSet<>(consumer.assignment());
         consumer.pause(assigned);
-        // The group's position moves to this very record: whoever owns the partition next (this worker dead or
-        // stopped) starts from it, whatever the group's start-at says.
-        consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                new OffsetAndMetadata(record.offset())));
         AtomicBoolean handedOver = new AtomicBoolean();
         Job job = handedOver::get;
         java.util.concurrent.FutureTask<Boolean> task = new java.util.concurrent.FutureTask<>(() -> {
