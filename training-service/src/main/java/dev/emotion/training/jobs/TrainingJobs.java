@@ -83,6 +83,7 @@ public class TrainingJobs {
                         KafkaClients kafka,
                         @ConfigProperty(name = "emotion.data-dir") String dataDir,
                         @ConfigProperty(name = "emotion.experiments-dir", defaultValue = "experiments") String exp,
+                        @ConfigProperty(name = "emotion.artifacts-dir") java.util.Optional<String> artifactsDir,
                         @ConfigProperty(name = "emotion.public-url") String publicUrl,
                         @ConfigProperty(name = "emotion.git-commit", defaultValue = "unknown") String gitCommit,
                         @ConfigProperty(name = "emotion.worker.id") java.util.Optional<String> workerId,
@@ -101,7 +102,9 @@ public class TrainingJobs {
         this.datasets = datasets;
         this.studies = studies;
         this.runs = runs;
-        this.artifacts = new ModelArtifacts(Path.of(dataDir).resolve("models"));
+        // Shared by the replicas (a volume), any of them serves any model; by default beside the store.
+        this.artifacts = new ModelArtifacts(artifactsDir.filter(d -> !d.isBlank()).map(Path::of)
+                .orElse(Path.of(dataDir).resolve("models")));
         this.experiments = Path.of(exp);
         this.publicUrl = publicUrl.replaceAll("/+$", "");
         this.gitCommit = gitCommit;

@@ -1,0 +1,150 @@
+package dev.emotion.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.emotion.cli.Main;
+import dev.emotion.core.contract.Contracts;
+import dev.emotion.core.contract.IngestCompleted;
+import dev.emotion.core.contract.Topic;
+import dev.emotion.testkit.KafkaProbe;
+import dev.emotion.testkit.RealKafkaBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The broker is killed (SIGKILL) in the middle of ingesting a three-minute video and started again: the ingest job
+ * still completes, training-service's store holds every frame of the manifest exactly once (counted by identity),
+ * and nothing is dead-lettered. Needs the broker `./emotion test` started (its PID file); skipped, saying so, when
+ * the tests run against another broker.
+ */
+class BrokerRestartTest {
+
+    static final Map<String, Process> SERVICES = new LinkedHashMap<>();
+    static final Map<String, Integer> PORTS = new LinkedHashMap<>();
+
+    static String url(String svc) {
+        return "http://localhost:" + PORTS.get(svc);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (Process p : SERVICES.values()) {
+            p.destroy();
+        }
+        for (Process p : SERVICES.values()) {
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    static Path emotionHome() {
+        String home = System.getenv("EMOTION_HOME");
+        return home != null && !home.isBlank() ? Path.of(home) : Path.of("..", ".emotion").toAbsolutePath();
+    }
+
+    /** End offsets of every dead-letter topic. */
+    static Map<String, Long> deadLetters() {
+        Map<String, Long> out = new HashMap<>();
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", RealKafkaBroker.bootstrapServers());
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (Topic t : Topic.values()) {
+                c.partitionsFor(t.deadLetterTopic(), Duration.ofSeconds(10)).forEach(i ->
+                        parts.add(new TopicPartition(i.topic(), i.partition())));
+            }
+            c.endOffsets(parts, Duration.ofSeconds(10)).forEach((tp, o) -> out.merge(tp.topic(), o, Long::sum));
+        }
+        return out;
+    }
+
+    @Test
+    void aBrokerKilledMidIngestLosesAndDuplicatesNothing() throws Exception {
+        Path pidFile = emotionHome().resolve("run").resolve("kafka.pid");
+        assumeTrue(Files.isRegularFile(pidFile), "no broker PID file at " + pidFile + ": this test kills and restarts"
+                + " the broker ./emotion test started, and is skipped against another broker");
+        long brokerPid = Long.parseLong(Files.readString(pidFile).trim());
+        assumeTrue(ProcessHandle.of(brokerPid).map(ProcessHandle::isAlive).orElse(false),
+                "the broker in " + pidFile + " is not running");
+        Path home = Path.of("target", "broker-restart-" + UUID.randomUUID().toString().substring(0, 8))
+                .toAbsolutePath();
+        TrainingFailoverTest.home = home;
+        Files.createDirectories(home.resolve("logs"));
+        assertEquals(0, Main.run(new String[] {"synth", "--participants", "1", "--seconds", "180", "--out",
+                home.resolve("data/ingest/study").toString(), "--study", "restart"}));
+        String group = "restart-" + UUID.randomUUID();
+        for (String svc : List.of("ingest", "training")) {
+            PORTS.put(svc, EndToEndTest.freePort());
+            SERVICES.put(svc, TrainingFailoverTest.startService(svc, svc + "-restart", PORTS.get(svc),
+                    home.resolve("data").resolve(svc), group + "-" + svc, home));
+        }
+        for (String svc : PORTS.keySet()) {
+            TrainingFailoverTest.await(svc + " ready", 120, () -> EndToEndTest.status(url(svc) + "/q/health/ready")
+                    == 200);
+        }
+        Map<String, Long> lettersBefore = deadLetters();
+        String study = "restart-" + UUID.randomUUID().toString().substring(0, 8);
+        String job = Contracts.mapper().readTree(TrainingFailoverTest.postJson(url("ingest") + "/api/v1/ingest/jobs",
+                Map.of("studyId", study, "participantId", "p01", "video", "study/p01.mp4", "labels",
+                        "study/p01.csv", "split", "train", "maxFps", 10))).path("jobId").asText();
+        TrainingFailoverTest.await(job + " publishing batches", 120, () -> TrainingFailoverTest.get(url("ingest")
+                + "/api/v1/ingest/jobs/" + job).path("batchesPublished").asLong() >= 2);
+
+        ProcessHandle.of(brokerPid).orElseThrow().destroyForcibly();
+        long killed = System.nanoTime();
+        while (ProcessHandle.of(brokerPid).map(ProcessHandle::isAlive).orElse(false)) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(5000); // down for a while
+        Process restart = new ProcessBuilder("bash", Path.of("..", "emotion").toAbsolutePath().toString(), "kafka",
+                "start").redirectErrorStream(true).redirectOutput(home.resolve("logs/kafka-restart.log").toFile())
+                .start();
+        assertEquals(0, restart.waitFor(), "./emotion kafka start failed: " + home.resolve("logs"));
+        System.out.printf("broker restart: down %.1f s%n", (System.nanoTime() - killed) / 1e9);
+
+        TrainingFailoverTest.await(job + " ends", 300, () -> TrainingFailoverTest.get(url("ingest")
+                + "/api/v1/ingest/jobs/" + job).path("state").asText().matches("completed|failed"));
+        JsonNode state = TrainingFailoverTest.get(url("ingest") + "/api/v1/ingest/jobs/" + job);
+        assertEquals("completed", state.path("state").asText(), "the job survives the broker's restart: " + state);
+        IngestCompleted manifest;
+        try (KafkaProbe kafka = new KafkaProbe()) {
+            manifest = Contracts.parse(kafka.await(Topic.INGEST_COMPLETED.topicName(), r -> r.value().contains(job),
+                    Duration.ofSeconds(30)).value(), IngestCompleted.class);
+        }
+        long expected = manifest.participants().stream().mapToLong(IngestCompleted.ParticipantCounts::labelled)
+                .sum() + (manifest.excluded() == null ? 0 : manifest.excluded().values().stream()
+                .mapToLong(Long::longValue).sum());
+        long[] stored = new long[1];
+        TrainingFailoverTest.await("training-service stores " + expected + " frames of " + study, 120, () -> {
+            JsonNode d = TrainingFailoverTest.get(url("training") + "/api/v1/datasets/" + study);
+            stored[0] = 0;
+            d.path("storedSamples").forEach(n -> stored[0] += n.asLong());
+            return stored[0] >= expected;
+        });
+        Thread.sleep(3000); // late duplicates, if any, would land now
+        JsonNode d = TrainingFailoverTest.get(url("training") + "/api/v1/datasets/" + study);
+        long after = 0;
+        for (JsonNode n : d.path("storedSamples")) {
+            after += n.asLong();
+        }
+        System.out.printf("broker restart: %d frames in the manifest, %d stored%n", expected, after);
+        assertEquals(expected, after, "every frame exactly once, by identity");
+        assertEquals(lettersBefore, deadLetters(), "nothing dead-lettered");
+    }
+}
