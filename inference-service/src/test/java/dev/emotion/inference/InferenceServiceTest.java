@@ -279,7 +279,7 @@ class InferenceServiceTest {
     }
 
     /**
-     * Many more WebSocket clients than the cap (16 in tests) connect at once: exactly the cap is served, the others
+     * Many more WebSocket clients than the cap (200 against the default 64) connect at once: exactly the cap is served, the others
      * are told why and closed, HTTP keeps answering, the scoring threads stay a fixed pool, and a freed place can be
      * taken again.
      */
@@ -294,7 +294,7 @@ class InferenceServiceTest {
         HttpClient http = HttpClient.newHttpClient();
         String url = "ws://localhost:" + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class)
                 + "/api/v1/stream";
-        for (int i = 0; i < 3 * cap; i++) {
+        for (int i = 0; i < Math.max(200, 3 * cap); i++) { // the 200 clients against the default cap
             Collector c = new Collector();
             clients.add(c);
             sockets.add(http.newWebSocketBuilder().buildAsync(URI.create(url), c));
