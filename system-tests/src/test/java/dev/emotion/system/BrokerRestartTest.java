@@ -42,14 +42,7 @@ class BrokerRestartTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (Process p : SERVICES.values()) {
-            p.destroy();
-        }
-        for (Process p : SERVICES.values()) {
-            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+        EndToEndTest.stopAll(SERVICES.values());
     }
 
     static Path emotionHome() {

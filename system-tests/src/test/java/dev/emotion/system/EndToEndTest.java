@@ -87,16 +87,21 @@ class EndToEndTest {
         }
     }
 
-    @AfterAll
-    static void stopThem() throws Exception {
-        for (Process p : SERVICES.values()) {
+    /** Stops the processes (SIGTERM, then SIGKILL after 30 s). */
+    static void stopAll(java.util.Collection<Process> processes) throws InterruptedException {
+        for (Process p : processes) {
             p.destroy();
         }
-        for (Process p : SERVICES.values()) {
+        for (Process p : processes) {
             if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
         }
+    }
+
+    @AfterAll
+    static void stopThem() throws Exception {
+        stopAll(SERVICES.values());
         // the stores replay the whole frames topic (hundreds of MB on a used broker); keep only the logs
         Path data = home.resolve("data");
         if (Files.isDirectory(data)) {

@@ -42,14 +42,7 @@ class IngestSharingTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (Process p : WORKERS.values()) {
-            p.destroy();
-        }
-        for (Process p : WORKERS.values()) {
-            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+        EndToEndTest.stopAll(WORKERS.values());
     }
 
     /** Posts one job per participant and waits until all ended; returns their ids and the seconds it took. */

@@ -83,14 +83,7 @@ class TrainingFailoverTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (Process p : WORKERS.values()) {
-            p.destroy();
-        }
-        for (Process p : WORKERS.values()) {
-            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+        EndToEndTest.stopAll(WORKERS.values());
         Path data = home == null ? null : home.resolve("data");
         if (data != null && Files.isDirectory(data)) {
             try (var walk = Files.walk(data)) {

@@ -16,6 +16,7 @@ import dev.emotion.core.contract.JobRequest;
 import dev.emotion.kit.JobWorker;
 import dev.emotion.kit.KafkaClients;
 import dev.emotion.kit.RecordPublisher;
+import dev.emotion.kit.WorkerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,17 +70,12 @@ public class IngestJobs {
                       @ConfigProperty(name = "emotion.faces.model") Optional<String> faceModel,
                       @ConfigProperty(name = "emotion.faces.score-threshold", defaultValue = "0.5") float scoreThreshold,
                       @ConfigProperty(name = "emotion.faces.min-size", defaultValue = "24") int minFaceSize,
-                      @ConfigProperty(name = "emotion.worker.id") Optional<String> workerId,
-                      @ConfigProperty(name = "emotion.worker.group", defaultValue = "ingest-workers") String workerGroup,
-                      @ConfigProperty(name = "emotion.worker.session-timeout-ms", defaultValue = "10000")
-                      long sessionTimeoutMs,
-                      @ConfigProperty(name = "emotion.worker.start-at", defaultValue = "earliest") String startAt) {
+                      WorkerSettings settings) {
         this.kafka = kafka;
-        this.workerId = workerId.filter(w -> !w.isBlank()).orElse("ingest-" + UUID.randomUUID().toString()
-                .substring(0, 8));
-        this.workerGroup = workerGroup;
-        this.sessionTimeout = java.time.Duration.ofMillis(sessionTimeoutMs);
-        this.startAt = startAt;
+        this.workerId = settings.workerId("ingest");
+        this.workerGroup = settings.groupId("ingest");
+        this.sessionTimeout = settings.sessionTimeout();
+        this.startAt = settings.startAt();
         this.publisher = publisher;
         this.board = board;
         this.metrics = metrics;

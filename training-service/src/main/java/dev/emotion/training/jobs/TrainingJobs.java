@@ -21,6 +21,7 @@ import dev.emotion.core.contract.JobRequest;
 import dev.emotion.kit.ApiErrors;
 import dev.emotion.kit.JobWorker;
 import dev.emotion.kit.KafkaClients;
+import dev.emotion.kit.WorkerSettings;
 import dev.emotion.kit.RecordPublisher;
 import dev.emotion.training.datasets.DatasetStore;
 import jakarta.annotation.PreDestroy;
@@ -86,18 +87,12 @@ public class TrainingJobs {
                         @ConfigProperty(name = "emotion.artifacts-dir") java.util.Optional<String> artifactsDir,
                         @ConfigProperty(name = "emotion.public-url") String publicUrl,
                         @ConfigProperty(name = "emotion.git-commit", defaultValue = "unknown") String gitCommit,
-                        @ConfigProperty(name = "emotion.worker.id") java.util.Optional<String> workerId,
-                        @ConfigProperty(name = "emotion.worker.group", defaultValue = "training-workers")
-                        String workerGroup,
-                        @ConfigProperty(name = "emotion.worker.session-timeout-ms", defaultValue = "10000")
-                        long sessionTimeoutMs,
-                        @ConfigProperty(name = "emotion.worker.start-at", defaultValue = "earliest") String startAt) {
-        this.startAt = startAt;
+                        WorkerSettings settings) {
+        this.startAt = settings.startAt();
         this.kafka = kafka;
-        this.workerId = workerId.filter(w -> !w.isBlank()).orElse("training-" + UUID.randomUUID().toString()
-                .substring(0, 8));
-        this.workerGroup = workerGroup;
-        this.sessionTimeout = java.time.Duration.ofMillis(sessionTimeoutMs);
+        this.workerId = settings.workerId("training");
+        this.workerGroup = settings.groupId("training");
+        this.sessionTimeout = settings.sessionTimeout();
         this.publisher = publisher;
         this.datasets = datasets;
         this.studies = studies;
