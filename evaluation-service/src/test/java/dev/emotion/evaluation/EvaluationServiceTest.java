@@ -115,6 +115,10 @@ class EvaluationServiceTest {
         given().get("/reports/" + STUDY + "/" + modelId(Architecture.VIT_SCRATCH) + "/attention.png").then()
                 .statusCode(200);
         given().get("/reports/" + STUDY + "/../../../pom.xml").then().statusCode(404);
+        // an announced model's evaluation is one job with a known id, its status folded from its progress events
+        given().get("/api/v1/evaluations/eval-" + modelId(Architecture.CNN_SIMPLE)).then().statusCode(200)
+                .body("state", equalTo("completed")).body("worker", org.hamcrest.Matchers.notNullValue())
+                .body("models." + modelId(Architecture.CNN_SIMPLE), containsString("evaluated"));
     }
 
     @Test

@@ -22,6 +22,12 @@ public class Views {
 
     @Produces
     @Singleton
+    dev.emotion.core.view.EvaluationBoard evaluationBoard() {
+        return new dev.emotion.core.view.EvaluationBoard();
+    }
+
+    @Produces
+    @Singleton
     StudyCatalog studyCatalog() {
         return new StudyCatalog();
     }

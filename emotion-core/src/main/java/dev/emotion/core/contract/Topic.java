@@ -19,6 +19,9 @@ public enum Topic {
     TRAINING_REQUESTS("emotion.training.requests", JobRequest.class, "trainingId", true, 6),
     MODELS_TRAINED("emotion.models.trained", ModelTrained.class, "modelId", true, 1),
     TRAINING_CROSSVAL("emotion.training.crossval", CrossValidation.class, "studyId", true, 1),
+    /** Evaluations waiting for an evaluation worker; partitions: the most evaluation workers that can share them. */
+    EVALUATION_REQUESTS("emotion.evaluation.requests", JobRequest.class, "evaluationId", true, 6),
+    EVALUATION_PROGRESS("emotion.evaluation.progress", EvaluationProgress.class, "evaluationId", true, 1),
     EVALUATION_REPORTS("emotion.evaluation.reports", EvaluationReport.class, "studyId", true, 1),
     INFERENCE_FRAMES("emotion.inference.frames", InferenceFrame.class, "streamId", false, 3),
     INFERENCE_PREDICTIONS("emotion.inference.predictions", InferencePrediction.class, "streamId", false, 3);

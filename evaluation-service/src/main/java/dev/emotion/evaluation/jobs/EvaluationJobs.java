@@ -2,7 +2,9 @@ package dev.emotion.evaluation.jobs;
 
 import dev.emotion.core.FileNames;
 import dev.emotion.core.contract.Contract;
+import dev.emotion.core.contract.EvaluationProgress;
 import dev.emotion.core.contract.EvaluationReport;
+import dev.emotion.core.contract.JobRequest;
 import dev.emotion.core.contract.JobState;
 import dev.emotion.core.contract.ModelTrained;
 import dev.emotion.core.contract.Split;
@@ -14,12 +16,16 @@ import dev.emotion.core.evaluation.StudyReport;
 import dev.emotion.core.models.TrainedModel;
 import dev.emotion.core.training.Sample;
 import dev.emotion.core.training.Trainer;
+import dev.emotion.core.view.EvaluationBoard;
 import dev.emotion.core.view.ModelCatalog;
 import dev.emotion.core.view.StudyCatalog;
 import dev.emotion.core.view.TrainingCurves;
 import dev.emotion.evaluation.store.HeldOutStore;
 import dev.emotion.kit.ApiErrors;
+import dev.emotion.kit.JobWorker;
+import dev.emotion.kit.KafkaClients;
 import dev.emotion.kit.RecordPublisher;
+import dev.emotion.kit.WorkerSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -40,23 +46,25 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Evaluation jobs, one at a time: download each model's artifact from the registry, score it on the held-out
- * participants, rebuild the study's report with every model evaluated so far, publish it (with the recommendation)
- * on {@code emotion.evaluation.reports}.
+ * Evaluation jobs as records (docs/adr/0004-jobs-as-records.md): a checked request is announced queued on
+ * {@link Topic#EVALUATION_PROGRESS} and published on {@link Topic#EVALUATION_REQUESTS}; every replica is a worker of
+ * one consumer group on it and runs one job at a time: download each model's artifact from the registry, score it on
+ * the held-out participants, rebuild the study's report with every model evaluated so far (a model evaluated by
+ * another replica, or before a restart, is scored again here), publish it (with the recommendation) on
+ * {@code emotion.evaluation.reports}. Status comes from the progress events, so any replica answers; a worker that
+ * dies or stops mid-job leaves it to the next owner, which runs it again.
  */
 @ApplicationScoped
 public class EvaluationJobs {
 
     private static final Logger LOG = Logger.getLogger(EvaluationJobs.class);
 
-    /** What a job did: its state, per model what happened, and the report it produced. */
-    public record Status(String evaluationId, String studyId, List<String> modelIds, JobState state,
-                         Map<String, String> models, String reportUrl, String recommendedModelId, String error,
-                         Instant submittedAt, Instant finishedAt) {
-    }
-
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "evaluation"));
-    private final Map<String, Status> jobs = new ConcurrentHashMap<>();
+    private final EvaluationBoard board;
+    private final KafkaClients kafka;
+    private final WorkerSettings settings;
+    private final String workerId;
+    private volatile JobWorker requests;
     /** Results kept per study and model: a new model re-renders the report without re-scoring the others. */
     private final Map<String, Map<String, ModelEvaluator.ModelResult>> results = new ConcurrentHashMap<>();
     /** The evaluation whose report a study's folder holds (a re-render keeps its id). */
@@ -73,12 +81,18 @@ public class EvaluationJobs {
     private final ModelEvaluator.Options options;
 
     public EvaluationJobs(HeldOutStore store, StudyCatalog studies, ModelCatalog models, TrainingCurves curves,
-                          dev.emotion.core.view.CrossValidationResults crossValidations, RecordPublisher publisher, @ConfigProperty(name = "emotion.data-dir") String dataDir,
+                          dev.emotion.core.view.CrossValidationResults crossValidations, RecordPublisher publisher,
+                          EvaluationBoard board, KafkaClients kafka, WorkerSettings settings,
+                          @ConfigProperty(name = "emotion.data-dir") String dataDir,
                           @ConfigProperty(name = "emotion.experiments-dir") String experimentsDir,
                           @ConfigProperty(name = "emotion.public-url") String publicUrl,
                           @ConfigProperty(name = "emotion.evaluation.bootstrap", defaultValue = "1000") int bootstrap,
                           @ConfigProperty(name = "emotion.evaluation.latency-runs", defaultValue = "50")
                           int latencyRuns) {
+        this.board = board;
+        this.kafka = kafka;
+        this.settings = settings;
+        this.workerId = settings.workerId("evaluation");
         this.store = store;
         this.studies = studies;
         this.models = models;
@@ -95,11 +109,31 @@ public class EvaluationJobs {
         return reportsDir;
     }
 
+    /** Joins the worker group once the topics exist (after {@code TopicSetup}). */
+    void startWorker(@Observes @jakarta.annotation.Priority(10) io.quarkus.runtime.StartupEvent event) {
+        requests = new JobWorker(kafka, Topic.EVALUATION_REQUESTS.topicName(), settings.groupId("evaluation"),
+                workerId, this::take, worker, settings.sessionTimeout(), settings.startAt()).start();
+        LOG.infof("evaluation worker %s joined group %s on %s", workerId, settings.groupId("evaluation"),
+                Topic.EVALUATION_REQUESTS.topicName());
+    }
+
     /**
      * Queues an evaluation of {@code modelIds} (all registered models of the study when empty). Fails fast, before
      * queueing, on an unknown study or model, a model of another study, or a study without held-out test faces.
      */
-    public Status submit(String studyId, List<String> modelIds) {
+    public EvaluationProgress submit(String studyId, List<String> modelIds) {
+        return submit("eval-" + UUID.randomUUID(), studyId, modelIds);
+    }
+
+    /**
+     * The evaluation every replica asks for when a model is announced: one id per model, so the replicas' requests
+     * are one job (the first ends it, the others find it ended).
+     */
+    public EvaluationProgress submitAnnounced(ModelTrained m) {
+        return submit("eval-" + m.modelId(), m.studyId(), List.of(m.modelId()));
+    }
+
+    private EvaluationProgress submit(String evaluationId, String studyId, List<String> modelIds) {
         if (studyId == null || studyId.isBlank()) {
             throw new ApiErrors.Invalid("missing field", "studyId is required");
         }
@@ -113,11 +147,11 @@ public class EvaluationJobs {
             throw new ApiErrors.Invalid("no models", "study '" + studyId + "' has no trained model yet: train one "
                     + "(POST /api/v1/trainings on training-service)");
         }
-        for (String id : ids) {
-            ModelTrained m = models.model(id).orElseThrow(() -> new ApiErrors.Missing("unknown model",
-                    "model '" + id + "' was never announced on emotion.models.trained"));
+        for (String modelId : ids) {
+            ModelTrained m = models.model(modelId).orElseThrow(() -> new ApiErrors.Missing("unknown model",
+                    "model '" + modelId + "' was never announced on emotion.models.trained"));
             if (!m.studyId().equals(studyId)) {
-                throw new ApiErrors.Invalid("wrong study", "model '" + id + "' was trained on study '"
+                throw new ApiErrors.Invalid("wrong study", "model '" + modelId + "' was trained on study '"
                         + m.studyId() + "', not '" + studyId + "'");
             }
         }
@@ -125,33 +159,85 @@ public class EvaluationJobs {
             throw new ApiErrors.Invalid("empty test split", "study '" + studyId + "' has no test-split faces in this "
                     + "service's store yet (held-out participants: none received): wait for the ingest to arrive");
         }
-        String id = "eval-" + UUID.randomUUID();
-        // Written by the worker while GET reads it: a concurrent map, ordered by model id.
-        Status s = new Status(id, studyId, List.copyOf(ids), JobState.QUEUED,
-                new java.util.concurrent.ConcurrentSkipListMap<>(), null, null, null, Instant.now(), null);
-        jobs.put(id, s);
-        worker.submit(() -> run(s));
-        return s;
-    }
-
-    public Status status(String evaluationId) {
-        Status s = jobs.get(evaluationId);
-        if (s == null) {
-            throw new ApiErrors.Missing("unknown evaluation", "no evaluation '" + evaluationId + "'");
+        String id = evaluationId;
+        java.util.Optional<EvaluationProgress> known = board.evaluation(id);
+        if (known.isPresent()) {
+            return known.get(); // an announced model's evaluation, asked for by another replica too
         }
-        return s;
+        if (requests != null && !requests.awaitJoined(java.time.Duration.ofSeconds(30))) {
+            LOG.warnf("evaluation worker %s has not joined its group yet; the request waits on the topic", workerId);
+        }
+        EvaluationProgress queued = new EvaluationProgress(Contract.CURRENT_VERSION, id, studyId, List.copyOf(ids),
+                JobState.QUEUED, new java.util.TreeMap<>(), null, null, null, Instant.now(), null, null,
+                Instant.now());
+        announce(queued);
+        publisher.publish(Topic.EVALUATION_REQUESTS, id, new JobRequest(Contract.CURRENT_VERSION, "evaluation", id,
+                Map.of("studyId", studyId, "modelIds", List.copyOf(ids), "submittedAt",
+                        queued.submittedAt().toString()), Instant.now()));
+        return queued;
     }
 
-    public List<Status> all() {
-        return jobs.values().stream().sorted(java.util.Comparator.comparing(Status::submittedAt).reversed()).toList();
+    public EvaluationProgress status(String evaluationId) {
+        return board.evaluation(evaluationId).orElseThrow(() -> new ApiErrors.Missing("unknown evaluation",
+                "no evaluation '" + evaluationId + "'"));
+    }
+
+    public List<EvaluationProgress> all() {
+        return board.all();
+    }
+
+    private void announce(EvaluationProgress p) {
+        board.apply(p); // read-your-writes on this replica; the topic feeds the others
+        publisher.publish(Topic.EVALUATION_PROGRESS, p.evaluationId(), p);
+    }
+
+    /** A worker took an evaluation request: run it unless its events say it already ended. */
+    @SuppressWarnings("unchecked")
+    private void take(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> record, JobWorker.Job job) {
+        JobRequest request;
+        try {
+            request = dev.emotion.core.contract.Contracts.parse(record.value(), JobRequest.class);
+        } catch (RuntimeException e) {
+            LOG.errorf("evaluation request at %s-%d@%d is unreadable, skipped: %s", record.topic(),
+                    record.partition(), record.offset(), e.getMessage());
+            return;
+        }
+        JobWorker.awaitView(kafka, workerId + "-offsets", Topic.EVALUATION_PROGRESS.topicName(), board.position(),
+                java.time.Duration.ofMinutes(1));
+        java.util.Optional<EvaluationProgress> latest = board.evaluation(request.jobId());
+        if (latest.isPresent() && latest.get().state().isFinal()) {
+            LOG.infof("evaluation %s already %s; not run again", request.jobId(), latest.get().state().label());
+            return;
+        }
+        Map<String, Object> r = request.request();
+        EvaluationProgress queued = latest.orElse(new EvaluationProgress(Contract.CURRENT_VERSION, request.jobId(),
+                (String) r.get("studyId"), List.copyOf((List<String>) r.get("modelIds")), JobState.QUEUED,
+                new java.util.TreeMap<>(), null, null, null, Instant.parse((String) r.get("submittedAt")), null, null,
+                Instant.now()));
+        run(queued, job);
+    }
+
+    /** The models of {@code studyId} that finished evaluations have evaluated (as the progress events say). */
+    private Set<String> evaluatedBefore(String studyId) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (EvaluationProgress p : board.all()) {
+            if (p.studyId().equals(studyId) && p.state() == JobState.COMPLETED) {
+                p.models().forEach((model, outcome) -> {
+                    if (outcome.startsWith("evaluated")) {
+                        out.add(model);
+                    }
+                });
+            }
+        }
+        return out;
     }
 
     private Set<String> completedJobs(String studyId) {
         return new HashSet<>(studies.study(studyId).map(StudyCatalog.StudySummary::jobIds).orElse(List.of()));
     }
 
-    private void run(Status submitted) {
-        Status s = update(submitted, JobState.RUNNING, null, null, null);
+    private void run(EvaluationProgress submitted, JobWorker.Job job) {
+        EvaluationProgress s = update(submitted, JobState.RUNNING, null, null, null);
         String studyId = s.studyId();
         try {
             List<Sample> test = store.store().samples(studyId, Split.TEST, completedJobs(studyId));
@@ -159,20 +245,35 @@ public class EvaluationJobs {
             Path studyDir = reportsDir.resolve(FileNames.safe(studyId));
             Map<String, ModelEvaluator.ModelResult> done = results.computeIfAbsent(studyId,
                     k -> new ConcurrentHashMap<>());
-            for (String modelId : s.modelIds()) {
+            // The report shows every model evaluated so far: those another replica (or this one before a restart)
+            // evaluated are scored here too.
+            List<String> toScore = new ArrayList<>(s.modelIds());
+            evaluatedBefore(studyId).stream().filter(id -> !done.containsKey(id) && !toScore.contains(id)
+                    && models.model(id).isPresent()).forEach(toScore::add);
+            for (String modelId : toScore) {
+                if (job.handedOver()) {
+                    LOG.warnf("evaluation %s handed over; the next worker runs it again", s.evaluationId());
+                    announce(update(s, JobState.RUNNING, null, null, null));
+                    return;
+                }
+                boolean asked = s.modelIds().contains(modelId);
                 ModelTrained m = models.model(modelId).orElseThrow();
                 try {
                     Path dir = TrainedModel.download(m.modelId(), m.artifactUrl(), dataDir.resolve("models"));
                     try (TrainedModel model = TrainedModel.open(dir)) {
                         ModelEvaluator.ModelResult r = new ModelEvaluator(options).evaluate(model, test, val,
                                 studyDir.resolve(FileNames.safe(modelId)),
-                                step -> LOG.infof("evaluation %s: %s: %s", s.evaluationId(), modelId, step));
+                                step -> LOG.infof("evaluation %s: %s: %s", submitted.evaluationId(), modelId, step));
                         done.put(modelId, r);
-                        s.models().put(modelId, "evaluated: " + r.metrics());
+                        if (asked) {
+                            s = withModel(s, modelId, "evaluated: " + r.metrics());
+                        }
                     }
                 } catch (RuntimeException | Error | IOException e) {
                     LOG.errorf("evaluation %s: model %s failed: %s", s.evaluationId(), modelId, e.getMessage());
-                    s.models().put(modelId, "failed: " + e.getMessage());
+                    if (asked) {
+                        s = withModel(s, modelId, "failed: " + e.getMessage());
+                    }
                 }
             }
             if (done.isEmpty()) {
@@ -191,8 +292,21 @@ public class EvaluationJobs {
             update(s, JobState.COMPLETED, url, report.recommendation().modelId(), null);
         } catch (RuntimeException | Error | IOException e) { // an Error fails the job too
             LOG.errorf(e, "evaluation %s failed", s.evaluationId());
-            update(s, JobState.FAILED, null, null, e.getMessage());
+            // When the failure cannot be published either (the broker away), this throws: the worker reads the
+            // request again later.
+            update(s, JobState.FAILED, null, null, e.getMessage() == null ? e.toString() : e.getMessage());
         }
+    }
+
+    /** The evaluation with one more model's outcome, announced. */
+    private EvaluationProgress withModel(EvaluationProgress s, String modelId, String outcome) {
+        Map<String, String> m = new java.util.TreeMap<>(s.models());
+        m.put(modelId, outcome);
+        EvaluationProgress next = new EvaluationProgress(Contract.CURRENT_VERSION, s.evaluationId(), s.studyId(),
+                s.modelIds(), s.state(), m, s.reportUrl(), s.recommendedModelId(), s.error(), s.submittedAt(),
+                s.finishedAt(), workerId, Instant.now());
+        announce(next);
+        return next;
     }
 
     /**
@@ -233,11 +347,12 @@ public class EvaluationJobs {
         });
     }
 
-    private Status update(Status s, JobState state, String url, String recommended, String error) {
-        Status next = new Status(s.evaluationId(), s.studyId(), s.modelIds(), state, s.models(), url, recommended,
-                error, s.submittedAt(), state == JobState.COMPLETED || state == JobState.FAILED ? Instant.now()
-                : null);
-        jobs.put(s.evaluationId(), next);
+    private EvaluationProgress update(EvaluationProgress s, JobState state, String url, String recommended,
+                                      String error) {
+        EvaluationProgress next = new EvaluationProgress(Contract.CURRENT_VERSION, s.evaluationId(), s.studyId(),
+                s.modelIds(), state, s.models(), url, recommended, error, s.submittedAt(), state.isFinal()
+                ? Instant.now() : null, workerId, Instant.now());
+        announce(next);
         return next;
     }
 
@@ -271,6 +386,9 @@ public class EvaluationJobs {
     }
 
     void stop(@Observes ShutdownEvent e) {
+        if (requests != null) {
+            requests.close(); // a running job is handed over: its request stays for the next owner
+        }
         worker.shutdownNow();
     }
 }

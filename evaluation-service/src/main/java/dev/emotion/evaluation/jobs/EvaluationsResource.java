@@ -33,20 +33,20 @@ public class EvaluationsResource {
         if (request == null) {
             throw new dev.emotion.kit.ApiErrors.Invalid("missing body", "send {\"studyId\": ..., \"modelIds\": [...]}");
         }
-        EvaluationJobs.Status s = jobs.submit(request.studyId(), request.modelIds());
+        dev.emotion.core.contract.EvaluationProgress s = jobs.submit(request.studyId(), request.modelIds());
         return Response.accepted(s).header("Location", "/api/v1/evaluations/" + s.evaluationId()).build();
     }
 
     @GET
     @Path("/{id}")
     @Operation(summary = "State of one evaluation: per model what happened, the report URL and recommendation")
-    public EvaluationJobs.Status get(@PathParam("id") String id) {
+    public dev.emotion.core.contract.EvaluationProgress get(@PathParam("id") String id) {
         return jobs.status(id);
     }
 
     @GET
-    @Operation(summary = "Evaluations of this instance, newest first")
-    public List<EvaluationJobs.Status> list() {
+    @Operation(summary = "Every evaluation (from the progress events), newest first")
+    public List<dev.emotion.core.contract.EvaluationProgress> list() {
         return jobs.all();
     }
 }

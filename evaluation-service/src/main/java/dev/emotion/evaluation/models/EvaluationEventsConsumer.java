@@ -32,10 +32,13 @@ public class EvaluationEventsConsumer {
     private final EvaluationJobs jobs;
     private final dev.emotion.core.view.CrossValidationResults crossValidations;
     private final Instant startedAt = Instant.now();
+    private final dev.emotion.core.view.EvaluationBoard board;
 
     public EvaluationEventsConsumer(RecordIntake intake, ModelCatalog models, TrainingCurves curves,
                                     StudyCatalog studies, EvaluationJobs jobs,
-                                    dev.emotion.core.view.CrossValidationResults crossValidations) {
+                                    dev.emotion.core.view.CrossValidationResults crossValidations,
+                                    dev.emotion.core.view.EvaluationBoard board) {
+        this.board = board;
         this.crossValidations = crossValidations;
         this.intake = intake;
         this.models = models;
@@ -53,7 +56,7 @@ public class EvaluationEventsConsumer {
             if (!known && m.createdAt().isAfter(startedAt)) {
                 try {
                     LOG.infof("model %s announced: evaluation %s queued", m.modelId(),
-                            jobs.submit(m.studyId(), List.of(m.modelId())).evaluationId());
+                            jobs.submitAnnounced(m).evaluationId());
                 } catch (RuntimeException e) {
                     LOG.warnf("model %s announced but not evaluated: %s", m.modelId(), e.getMessage());
                 }
@@ -76,6 +79,13 @@ public class EvaluationEventsConsumer {
                 jobs.rerender(cv.studyId());
             }
         });
+    }
+
+    @Incoming("evaluation-progress")
+    @Blocking
+    public void evaluationProgress(ConsumerRecord<String, String> record) {
+        intake.accept(record, dev.emotion.core.contract.EvaluationProgress.class, board::apply);
+        board.position().seen(record.partition(), record.offset()); // how far the view has read (workers wait)
     }
 
     @Incoming("ingest-completed")
