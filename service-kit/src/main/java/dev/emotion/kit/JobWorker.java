@@ -145,6 +145,19 @@ public final class JobWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * A service's worker on {@code topic}, with its {@link WorkerSettings} (group {@code <service>-workers} unless
+     * set), started; says in the log that it joined.
+     */
+    public static JobWorker join(KafkaClients kafka, String topic, WorkerSettings settings, String service,
+                                 String workerId, Handler handler, ExecutorService executor) {
+        String group = settings.groupId(service);
+        JobWorker w = new JobWorker(kafka, topic, group, workerId, handler, executor, settings.sessionTimeout(),
+                settings.startAt()).start();
+        LOG.infof("%s worker %s joined group %s on %s", service, workerId, group, topic);
+        return w;
+    }
+
     public JobWorker start() {
         thread.start();
         return this;

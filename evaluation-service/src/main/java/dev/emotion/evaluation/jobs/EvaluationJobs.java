@@ -111,10 +111,8 @@ public class EvaluationJobs {
 
     /** Joins the worker group once the topics exist (after {@code TopicSetup}). */
     void startWorker(@Observes @jakarta.annotation.Priority(10) io.quarkus.runtime.StartupEvent event) {
-        requests = new JobWorker(kafka, Topic.EVALUATION_REQUESTS.topicName(), settings.groupId("evaluation"),
-                workerId, this::take, worker, settings.sessionTimeout(), settings.startAt()).start();
-        LOG.infof("evaluation worker %s joined group %s on %s", workerId, settings.groupId("evaluation"),
-                Topic.EVALUATION_REQUESTS.topicName());
+        requests = JobWorker.join(kafka, Topic.EVALUATION_REQUESTS.topicName(), settings, "evaluation", workerId,
+                this::take, worker);
     }
 
     /**

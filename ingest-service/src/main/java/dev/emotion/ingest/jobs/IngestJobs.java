@@ -60,9 +60,7 @@ public class IngestJobs {
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "ingest-worker"));
     private final KafkaClients kafka;
     private final String workerId;
-    private final String workerGroup;
-    private final java.time.Duration sessionTimeout;
-    private final String startAt;
+    private final WorkerSettings settings;
     private volatile JobWorker requests;
 
     public IngestJobs(RecordPublisher publisher, JobBoard board, MeterRegistry metrics, KafkaClients kafka,
@@ -73,9 +71,7 @@ public class IngestJobs {
                       WorkerSettings settings) {
         this.kafka = kafka;
         this.workerId = settings.workerId("ingest");
-        this.workerGroup = settings.groupId("ingest");
-        this.sessionTimeout = settings.sessionTimeout();
-        this.startAt = settings.startAt();
+        this.settings = settings;
         this.publisher = publisher;
         this.board = board;
         this.metrics = metrics;
@@ -93,9 +89,8 @@ public class IngestJobs {
     /** Joins the worker group once the topics exist (after {@code TopicSetup}). */
     void startWorker(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(10)
                      io.quarkus.runtime.StartupEvent event) {
-        requests = new JobWorker(kafka, Topic.INGEST_REQUESTS.topicName(), workerGroup, workerId, this::take, worker,
-                sessionTimeout, startAt).start();
-        LOG.infof("ingest worker %s joined group %s on %s", workerId, workerGroup, Topic.INGEST_REQUESTS.topicName());
+        requests = JobWorker.join(kafka, Topic.INGEST_REQUESTS.topicName(), settings, "ingest", workerId, this::take,
+                worker);
     }
 
     public static String newJobId() {
@@ -115,7 +110,7 @@ public class IngestJobs {
     private IngestProgress enqueue(JobPlan plan) {
         if (requests != null && !requests.awaitJoined(java.time.Duration.ofSeconds(30))) {
             LOG.warnf("ingest worker %s has not joined group %s yet; the request waits on the topic", workerId,
-                    workerGroup);
+                    settings.groupId("ingest"));
         }
         IngestProgress queued = event(plan, JobState.QUEUED, new VideoIngest.Progress(0, 0, 0, 0),
                 plan.participants().size() + " participant(s) queued", null);

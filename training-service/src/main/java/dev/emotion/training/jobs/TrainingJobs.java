@@ -75,9 +75,7 @@ public class TrainingJobs {
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "training-worker"));
     private final KafkaClients kafka;
     private final String workerId;
-    private final String workerGroup;
-    private final java.time.Duration sessionTimeout;
-    private final String startAt;
+    private final WorkerSettings settings;
     private volatile JobWorker requests;
 
     public TrainingJobs(RecordPublisher publisher, DatasetStore datasets, StudyCatalog studies, TrainingCurves runs,
@@ -88,11 +86,9 @@ public class TrainingJobs {
                         @ConfigProperty(name = "emotion.public-url") String publicUrl,
                         @ConfigProperty(name = "emotion.git-commit", defaultValue = "unknown") String gitCommit,
                         WorkerSettings settings) {
-        this.startAt = settings.startAt();
         this.kafka = kafka;
         this.workerId = settings.workerId("training");
-        this.workerGroup = settings.groupId("training");
-        this.sessionTimeout = settings.sessionTimeout();
+        this.settings = settings;
         this.publisher = publisher;
         this.datasets = datasets;
         this.studies = studies;
@@ -112,10 +108,8 @@ public class TrainingJobs {
     /** Joins the worker group once the topics exist (after {@code TopicSetup}). */
     void startWorker(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(10)
                      io.quarkus.runtime.StartupEvent event) {
-        requests = new JobWorker(kafka, Topic.TRAINING_REQUESTS.topicName(), workerGroup, workerId, this::take,
-                worker, sessionTimeout, startAt).start();
-        LOG.infof("training worker %s joined group %s on %s", workerId, workerGroup,
-                Topic.TRAINING_REQUESTS.topicName());
+        requests = JobWorker.join(kafka, Topic.TRAINING_REQUESTS.topicName(), settings, "training", workerId,
+                this::take, worker);
     }
 
     public String workerId() {
@@ -137,7 +131,7 @@ public class TrainingJobs {
         }
         if (requests != null && !requests.awaitJoined(java.time.Duration.ofSeconds(30))) {
             LOG.warnf("training worker %s has not joined group %s yet; the request waits on the topic", workerId,
-                    workerGroup);
+                    settings.groupId("training"));
         }
         TrainingProgress queued = progress(id, r.studyId(), c, JobState.QUEUED, 0, 0, null, null, Map.of(), 0, 0,
                 "queued");
