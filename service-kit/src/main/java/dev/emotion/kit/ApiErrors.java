@@ -29,6 +29,22 @@ public class ApiErrors {
         }
     }
 
+    /** The service cannot do it now but will later (503 with Retry-After): the message says what it is busy with. */
+    public static class Busy extends RuntimeException {
+        private final int retryAfterSeconds;
+
+        public Busy(String message, int retryAfterSeconds) {
+            super(message);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+    }
+
+    @ServerExceptionMapper
+    public Response busy(Busy e) {
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON)
+                .header("Retry-After", e.retryAfterSeconds).entity(new ApiError("busy", e.getMessage())).build();
+    }
+
     @ServerExceptionMapper
     public Response invalid(Invalid e) {
         return json(Response.Status.BAD_REQUEST, new ApiError(e.error, e.getMessage()));

@@ -28,6 +28,12 @@ public class Views {
 
     @Produces
     @Singleton
+    dev.emotion.core.view.CrossValidationBoard crossValidationBoard() {
+        return new dev.emotion.core.view.CrossValidationBoard();
+    }
+
+    @Produces
+    @Singleton
     StudyCatalog studyCatalog() {
         return new StudyCatalog();
     }

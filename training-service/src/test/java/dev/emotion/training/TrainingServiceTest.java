@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emotion.core.contract.Contracts;
 import dev.emotion.core.contract.CrossValidation;
+import dev.emotion.core.contract.JobState;
 import dev.emotion.core.contract.ModelTrained;
 import dev.emotion.core.contract.Split;
 import dev.emotion.core.contract.Topic;
@@ -179,6 +180,43 @@ class TrainingServiceTest {
         assertEquals(5, tested.size(), "every participant tested once: " + tested);
         assertEquals(heldOut, new HashSet<>(tested));
         g.folds().forEach(f -> assertEquals(0.0, f.metrics().get("epochs_trained"), "the baseline is not trained"));
+        // The job's events: queued, a "done" per fold, completed, all naming the worker; any replica answers GET.
+        List<dev.emotion.core.contract.CrossValidationProgress> events = KAFKA.readToEnd(
+                Topic.TRAINING_CROSSVAL_PROGRESS.topicName()).stream().filter(r -> grouped.equals(r.key()))
+                .map(r -> Contracts.parse(r.value(), dev.emotion.core.contract.CrossValidationProgress.class))
+                .toList();
+        assertEquals(JobState.QUEUED, events.get(0).state());
+        assertEquals(JobState.COMPLETED, events.get(events.size() - 1).state());
+        assertEquals(List.of(0, 1, 2, 3), events.stream().map(e -> e.folds().size()).distinct().toList(),
+                "the folds so far grow one by one");
+        events.stream().skip(1).forEach(e -> assertTrue(e.worker() != null && !e.worker().isBlank(), e.toString()));
+
+        // A worker takes over a cross-validation that another stopped after its first fold: it keeps that fold
+        // (its metrics as published) and runs only the other two.
+        String takeover = "cv-takeover-" + UUID.randomUUID().toString().substring(0, 8);
+        CrossValidation.Fold first = g.folds().get(0);
+        Map<String, Double> marked = new java.util.LinkedHashMap<>(first.metrics());
+        marked.put("macro_f1", 0.123456);
+        java.time.Instant now = java.time.Instant.now();
+        KAFKA.send(Topic.TRAINING_CROSSVAL_PROGRESS.topicName(), takeover, Contracts.toJson(
+                new dev.emotion.core.contract.CrossValidationProgress(1, takeover, STUDY, g.architecture(), g.task(),
+                        JobState.RUNNING, 3, List.of(new CrossValidation.Fold(first.participantId(),
+                        first.validationParticipantId(), first.trainSamples(), first.testSamples(), marked)),
+                        Map.of(), Map.of(), "handed over in fold 2 by a worker that stopped", "gone-worker", now,
+                        now)));
+        KAFKA.send(Topic.TRAINING_REQUESTS.topicName(), takeover, Contracts.toJson(
+                new dev.emotion.core.contract.JobRequest(1, "cross-validation", takeover, Map.of("studyId", STUDY,
+                        "model", "face_expression_baseline", "task", "emotion_class", "folds", 3), now)));
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> given().get("/api/v1/cross-validations/"
+                + takeover).then().statusCode(200).body("state", equalTo("completed")));
+        CrossValidation t = Contracts.parse(KAFKA.await(Topic.TRAINING_CROSSVAL.topicName(),
+                r -> r.value().contains(takeover), Duration.ofSeconds(30)).value(), CrossValidation.class);
+        assertEquals(0.123456, t.folds().get(0).metrics().get("macro_f1"), 1e-12, "the first fold was kept");
+        for (int i = 1; i < 3; i++) {
+            assertEquals(g.folds().get(i).participantId(), t.folds().get(i).participantId());
+            assertEquals(g.folds().get(i).metrics().get("macro_f1"), t.folds().get(i).metrics().get("macro_f1"),
+                    1e-9, "the other folds ran again, like the uninterrupted run");
+        }
     }
 
     @Test

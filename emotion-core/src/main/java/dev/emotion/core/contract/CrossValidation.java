@@ -23,6 +23,24 @@ public record CrossValidation(Integer version, String crossValidationId, String 
                        Integer testSamples, Map<String, Double> metrics) {
     }
 
+    /** Each fold names its held-out participant(s), has samples on both sides and finite metrics. */
+    static void checkFolds(Violations v, List<Fold> folds) {
+        for (int i = 0; i < folds.size(); i++) {
+            Violations f = v.at("folds[" + i + "]");
+            Fold fold = folds.get(i);
+            if (!f.required("", fold)) {
+                continue;
+            }
+            f.notBlank("participantId", fold.participantId());
+            f.range("trainSamples", fold.trainSamples(), 1, Double.MAX_VALUE);
+            f.range("testSamples", fold.testSamples(), 1, Double.MAX_VALUE);
+            if (f.required("metrics", fold.metrics())) {
+                fold.metrics().forEach((name, value) -> f.range("metrics." + name, value, -Double.MAX_VALUE,
+                        Double.MAX_VALUE));
+            }
+        }
+    }
+
     @Override
     public void validate(Violations v) {
         Contract.checkVersion(v, version);
@@ -32,20 +50,7 @@ public record CrossValidation(Integer version, String crossValidationId, String 
         v.required("task", task);
         v.notBlank("scheme", scheme);
         if (v.notEmpty("folds", folds)) {
-            for (int i = 0; i < folds.size(); i++) {
-                Violations f = v.at("folds[" + i + "]");
-                Fold fold = folds.get(i);
-                if (!f.required("", fold)) {
-                    continue;
-                }
-                f.notBlank("participantId", fold.participantId());
-                f.range("trainSamples", fold.trainSamples(), 1, Double.MAX_VALUE);
-                f.range("testSamples", fold.testSamples(), 1, Double.MAX_VALUE);
-                if (f.required("metrics", fold.metrics())) {
-                    fold.metrics().forEach((name, value) -> f.range("metrics." + name, value, -Double.MAX_VALUE,
-                            Double.MAX_VALUE));
-                }
-            }
+            checkFolds(v, folds);
         }
         for (var e : Map.of("mean", mean == null ? Map.<String, Double>of() : mean, "std",
                 std == null ? Map.<String, Double>of() : std).entrySet()) {

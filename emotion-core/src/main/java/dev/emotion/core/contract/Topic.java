@@ -19,6 +19,9 @@ public enum Topic {
     TRAINING_REQUESTS("emotion.training.requests", JobRequest.class, "trainingId", true, 6),
     MODELS_TRAINED("emotion.models.trained", ModelTrained.class, "modelId", true, 1),
     TRAINING_CROSSVAL("emotion.training.crossval", CrossValidation.class, "studyId", true, 1),
+    /** A cross-validation's state as it runs (queued, each fold done, completed or failed). */
+    TRAINING_CROSSVAL_PROGRESS("emotion.training.crossval.progress", CrossValidationProgress.class,
+            "crossValidationId", true, 1),
     /** Evaluations waiting for an evaluation worker; partitions: the most evaluation workers that can share them. */
     EVALUATION_REQUESTS("emotion.evaluation.requests", JobRequest.class, "evaluationId", true, 6),
     EVALUATION_PROGRESS("emotion.evaluation.progress", EvaluationProgress.class, "evaluationId", true, 1),

@@ -3,9 +3,7 @@ package dev.emotion.core.view;
 import dev.emotion.core.contract.EvaluationProgress;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Evaluation status folded from {@link EvaluationProgress} events, so any replica answers a status query. Once an
@@ -13,30 +11,25 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class EvaluationBoard {
 
-    private final Map<String, EvaluationProgress> evaluations = new ConcurrentHashMap<>();
-    private final ViewPosition position = new ViewPosition();
+    private final StatusBoard<EvaluationProgress> evaluations = new StatusBoard<>(EvaluationProgress::evaluationId,
+            EvaluationProgress::state, EvaluationProgress::at);
 
     public void apply(EvaluationProgress event) {
-        evaluations.merge(event.evaluationId(), event, (current, next) -> {
-            if (current.state().isFinal() && !next.state().isFinal()) {
-                return current;
-            }
-            return next.at().isBefore(current.at()) ? current : next;
-        });
+        evaluations.apply(event);
     }
 
     public Optional<EvaluationProgress> evaluation(String evaluationId) {
-        return Optional.ofNullable(evaluations.get(evaluationId));
+        return evaluations.get(evaluationId);
     }
 
     /** Newest first. */
     public List<EvaluationProgress> all() {
-        return evaluations.values().stream().sorted(Comparator.comparing(EvaluationProgress::submittedAt)
+        return evaluations.all().stream().sorted(Comparator.comparing(EvaluationProgress::submittedAt)
                 .reversed()).toList();
     }
 
     /** How far this view has read the progress topic. */
     public ViewPosition position() {
-        return position;
+        return evaluations.position();
     }
 }

@@ -32,6 +32,8 @@ class ContractsTest {
                         "totalParameters", 0),
                 Arguments.of(CrossValidation.class, Samples.crossValidation("s"), "folds",
                         "folds.1.testSamples", 0),
+                Arguments.of(CrossValidationProgress.class, Samples.crossValidationProgress("s"), "state",
+                        "folds.0.trainSamples", 0),
                 Arguments.of(EvaluationReport.class, Samples.evaluationReport("s", "m-cnn"), "models",
                         "models.0.metrics.accuracy", "NaN"),
                 Arguments.of(InferenceFrame.class, Samples.inferenceFrame("cam-1"), "streamId",

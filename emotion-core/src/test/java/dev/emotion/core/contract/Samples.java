@@ -59,6 +59,13 @@ public final class Samples {
                 Map.of("epochs", 3), AT);
     }
 
+    public static CrossValidationProgress crossValidationProgress(String studyId) {
+        CrossValidation done = crossValidation(studyId);
+        return new CrossValidationProgress(1, "cv-1", studyId, Architecture.CNN_SIMPLE, Task.EMOTION_CLASS,
+                JobState.RUNNING, 3, done.folds(), Map.of(), Map.of(), "fold 3/3: testing on p03", "training-a", AT,
+                AT);
+    }
+
     public static EvaluationReport evaluationReport(String studyId, String recommended) {
         return new EvaluationReport(1, studyId, "evaluation-1", List.of(
                 new EvaluationReport.ModelScore("m-cnn", Architecture.CNN_SIMPLE, Task.EMOTION_CLASS,

@@ -4,6 +4,8 @@ import dev.emotion.core.FileNames;
 import dev.emotion.core.contract.Contract;
 import dev.emotion.core.contract.Contracts;
 import dev.emotion.core.contract.CrossValidation;
+import dev.emotion.core.contract.CrossValidationProgress;
+import dev.emotion.core.contract.JobRequest;
 import dev.emotion.core.contract.JobState;
 import dev.emotion.core.contract.Split;
 import dev.emotion.core.contract.Topic;
@@ -13,8 +15,11 @@ import dev.emotion.core.ingest.ParticipantSplits;
 import dev.emotion.core.training.MeanCrop;
 import dev.emotion.core.training.Sample;
 import dev.emotion.core.training.Trainer;
+import dev.emotion.core.view.CrossValidationBoard;
 import dev.emotion.core.view.StudyCatalog;
 import dev.emotion.kit.ApiErrors;
+import dev.emotion.kit.JobWorker;
+import dev.emotion.kit.KafkaClients;
 import dev.emotion.kit.RecordPublisher;
 import dev.emotion.training.datasets.DatasetStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,50 +34,71 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
 /**
- * Leave-one-participant-out cross-validation: for every labelled participant of a study, a model of the requested
- * architecture is trained on everyone else (the next participant in order is held out for early stopping) and
- * tested on that participant; the per-fold metrics, their mean and standard deviation go to
- * {@code emotion.training.crossval} (evaluation-service puts them in the study's report), to
+ * Leave-one-participant-out (or participant-grouped K-fold) cross-validation: for every labelled participant (group)
+ * of a study, a model of the requested architecture is trained on everyone else (the next participant in order is
+ * held out for early stopping) and tested on that participant; the per-fold metrics, their mean and standard
+ * deviation go to {@code emotion.training.crossval} (evaluation-service puts them in the study's report), to
  * {@code experiments/<model>/cross_validation/<id>/} (JSON + bar chart) and to {@code GET /api/v1/cross-validations}.
- * Fold models are not registered. Runs on the training worker, after what is queued.
+ * Fold models are not registered. A cross-validation is a job like a training: {@code POST} publishes it on
+ * {@code emotion.training.requests} (kind {@code cross-validation}) and whichever training worker owns the record's
+ * partition runs it, one job at a time; its state goes to {@code emotion.training.crossval.progress} after every
+ * fold, so any replica answers {@code GET}, and a worker that takes it over from one that stopped skips the folds
+ * already done.
  */
 @ApplicationScoped
 public class CrossValidations {
 
     private static final Logger LOG = Logger.getLogger(CrossValidations.class);
     public static final String SCHEME = "leave-one-participant-out";
+    /** The {@link JobRequest#kind()} of a cross-validation on the training requests topic. */
+    public static final String KIND = "cross-validation";
     /** Frames per participant the identity probe reads (evenly spaced in time): enough for a linear probe, cheap. */
     static final int PROBE_FRAMES_PER_PERSON = 24;
-
-    /** A cross-validation's state; {@code folds} fills in as folds finish. */
-    public record Status(String crossValidationId, String studyId, String model, String task, JobState state,
-                         int foldsTotal, List<CrossValidation.Fold> folds, Map<String, Double> mean,
-                         Map<String, Double> std, String message) {
-    }
 
     private final TrainingJobs jobs;
     private final DatasetStore datasets;
     private final StudyCatalog studies;
     private final RecordPublisher publisher;
-    private final Map<String, Status> status = new ConcurrentHashMap<>();
+    private final CrossValidationBoard board;
+    private final KafkaClients kafka;
 
     public CrossValidations(TrainingJobs jobs, DatasetStore datasets, StudyCatalog studies,
-                            RecordPublisher publisher) {
+                            RecordPublisher publisher, CrossValidationBoard board, KafkaClients kafka) {
         this.jobs = jobs;
         this.datasets = datasets;
         this.studies = studies;
         this.publisher = publisher;
+        this.board = board;
+        this.kafka = kafka;
     }
 
-    public Status submit(TrainingRequest r) {
+    public CrossValidationProgress submit(TrainingRequest r) {
         Trainer.Config c = jobs.validated(r);
         if (r.resume() != null) {
             throw new TrainingJobs.Refused("resume does not apply to a cross-validation");
         }
+        List<List<String>> groups = groups(r, c);
+        String id = "cv-" + c.architecture().id() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        jobs.awaitWorker();
+        Instant now = Instant.now();
+        CrossValidationProgress queued = new CrossValidationProgress(Contract.CURRENT_VERSION, id, r.studyId(),
+                c.architecture(), c.task(), JobState.QUEUED, groups.size(), List.of(), Map.of(), Map.of(), "queued",
+                null, now, now);
+        announce(queued);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> asMap = Contracts.mapper().convertValue(r, Map.class);
+        publisher.publish(Topic.TRAINING_REQUESTS, id, new JobRequest(Contract.CURRENT_VERSION, KIND, id, asMap,
+                now));
+        return queued;
+    }
+
+    /** The folds of the request on the study as stored now; refuses a study or fold count that cannot make them. */
+    private List<List<String>> groups(TrainingRequest r, Trainer.Config c) {
         Map<String, List<Sample>> byParticipant = samplesByParticipant(r.studyId(), c);
         if (byParticipant.size() < 3) {
             throw new TrainingJobs.Refused("cross-validation needs at least 3 labelled participants (train,"
@@ -83,25 +109,59 @@ public class CrossValidations {
             throw new TrainingJobs.Refused("folds must be 3.." + byParticipant.size() + " (the study's labelled "
                     + "participants: one group tests, the next stops early, the rest train); got " + r.folds());
         }
-        List<List<String>> groups = groups(new ArrayList<>(byParticipant.keySet()), r.folds(), c.seed());
-        String id = "cv-" + c.architecture().id() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Status queued = new Status(id, r.studyId(), c.architecture().id(), c.task().id(), JobState.QUEUED,
-                groups.size(), List.of(), Map.of(), Map.of(), "queued");
-        status.put(id, queued);
-        jobs.enqueue(() -> run(id, r.studyId(), c, groups));
-        return queued;
+        return groups(new ArrayList<>(byParticipant.keySet()), r.folds(), c.seed());
     }
 
-    public Status get(String id) {
-        Status s = status.get(id);
-        if (s == null) {
-            throw new ApiErrors.Missing("no cross-validation " + id, "list them with GET /api/v1/cross-validations");
+    public CrossValidationProgress get(String id) {
+        return board.get(id).orElseThrow(() -> new ApiErrors.Missing("no cross-validation " + id,
+                "list them with GET /api/v1/cross-validations"));
+    }
+
+    public List<CrossValidationProgress> list(String studyId) {
+        return board.list(studyId);
+    }
+
+    /**
+     * A training worker took a cross-validation request: runs it unless its events say it ended; a run taken over
+     * from a worker that stopped keeps the folds that worker finished (same seed, same participants: same folds).
+     */
+    void take(ConsumerRecord<String, String> record, JobRequest request, JobWorker.Job job) {
+        String id = request.jobId();
+        JobWorker.awaitView(kafka, jobs.workerId() + "-cv-offsets", Topic.TRAINING_CROSSVAL_PROGRESS.topicName(),
+                board.position(), java.time.Duration.ofMinutes(1));
+        Optional<CrossValidationProgress> latest = board.get(id);
+        if (latest.isPresent() && latest.get().state().isFinal()) {
+            LOG.infof("cross-validation %s already %s; not run again", id, latest.get().state().label());
+            return;
         }
-        return s;
-    }
-
-    public List<Status> list(String studyId) {
-        return status.values().stream().filter(s -> studyId == null || s.studyId().equals(studyId)).toList();
+        Instant submitted = latest.map(CrossValidationProgress::submittedAt).orElse(request.submittedAt());
+        TrainingRequest r = null;
+        Trainer.Config c;
+        List<List<String>> groups;
+        try {
+            r = Contracts.mapper().convertValue(request.request(), TrainingRequest.class);
+            c = jobs.validated(r);
+            groups = groups(r, c);
+        } catch (RuntimeException e) {
+            CrossValidationProgress before = latest.orElse(null);
+            announce(new CrossValidationProgress(Contract.CURRENT_VERSION, id, r == null || r.studyId() == null
+                    ? before == null ? "unknown" : before.studyId() : r.studyId(),
+                    before == null ? dev.emotion.core.contract.Architecture.CNN_SIMPLE : before.model(),
+                    before == null ? dev.emotion.core.contract.Task.EMOTION_CLASS : before.task(), JobState.FAILED,
+                    before == null ? 1 : before.foldsTotal(), before == null ? List.of() : before.folds(), Map.of(),
+                    Map.of(), "the request no longer holds: " + e.getMessage(), jobs.workerId(), submitted,
+                    Instant.now()));
+            return;
+        }
+        List<CrossValidation.Fold> done = new ArrayList<>();
+        if (latest.isPresent()) {
+            List<CrossValidation.Fold> before = latest.get().folds();
+            for (int i = 0; i < before.size() && i < groups.size()
+                    && before.get(i).participantId().equals(String.join("+", groups.get(i))); i++) {
+                done.add(before.get(i));
+            }
+        }
+        run(id, r.studyId(), c, groups, done, submitted, job);
     }
 
     /** Every usable sample of the study (all splits), by participant, in participant order. */
@@ -130,8 +190,9 @@ public class CrossValidations {
         return ParticipantSplits.groupedFolds(people, k, seed);
     }
 
-    private void run(String id, String studyId, Trainer.Config c, List<List<String>> groups) {
-        List<CrossValidation.Fold> folds = new ArrayList<>();
+    private void run(String id, String studyId, Trainer.Config c, List<List<String>> groups,
+                     List<CrossValidation.Fold> done, Instant submitted, JobWorker.Job job) {
+        List<CrossValidation.Fold> folds = new ArrayList<>(done);
         String pretrained = null;
         try {
             Map<String, List<Sample>> byParticipant = samplesByParticipant(studyId, c);
@@ -140,7 +201,11 @@ public class CrossValidations {
             Map<String, MeanCrop> baselines = c.participantBaseline() ? MeanCrop.perVideo(everyone) : null;
             IdentityProbe.Result probe = null;
             Path dir = jobs.experiments().resolve(c.architecture().id()).resolve("cross_validation").resolve(id);
-            for (int i = 0; i < groups.size(); i++) {
+            if (!done.isEmpty()) {
+                LOG.infof("cross-validation %s taken over by %s: %d of %d folds already done", id, jobs.workerId(),
+                        done.size(), groups.size());
+            }
+            for (int i = folds.size(); i < groups.size(); i++) {
                 List<String> testGroup = groups.get(i);
                 List<String> valGroup = groups.get((i + 1) % groups.size());
                 String test = String.join("+", testGroup);
@@ -151,12 +216,26 @@ public class CrossValidations {
                 byParticipant.forEach((p, samples) -> (testGroup.contains(p) ? testSamples
                         : valGroup.contains(p) ? valSamples : train).addAll(samples));
                 String foldId = id + "-" + FileNames.safe(test);
-                update(id, JobState.RUNNING, folds, "fold " + (i + 1) + "/" + groups.size() + ": testing on " + test
-                        + ", early stopping on " + val + ", training on " + train.size() + " samples");
+                announce(status(id, studyId, c, JobState.RUNNING, groups.size(), folds, Map.of(), Map.of(),
+                        "fold " + (i + 1) + "/" + groups.size() + ": testing on " + test + ", early stopping on "
+                                + val + ", training on " + train.size() + " samples", submitted));
+                // A fold restarts from scratch on the next owner: its checkpoints would be those of a half run.
                 Trainer.Result result = new Trainer().train(c, train, valSamples, dir.resolve(FileNames.safe(test)),
-                        false, e -> jobs.announce(jobs.progress(foldId, studyId, c, JobState.RUNNING, e.epoch(),
-                                e.step(), e.trainLoss(), e.valLoss(), e.valMetrics(), e.learningRate(),
-                                e.imagesPerSecond(), "cross-validation " + id + ", held-out " + test)));
+                        false, new Trainer.Listener() {
+                    @Override
+                    public void epoch(Trainer.EpochReport e) {
+                        jobs.announce(jobs.progress(foldId, studyId, c, JobState.RUNNING, e.epoch(), e.step(),
+                                e.trainLoss(), e.valLoss(), e.valMetrics(), e.learningRate(), e.imagesPerSecond(),
+                                "cross-validation " + id + ", held-out " + test));
+                    }
+
+                    @Override
+                    public void batch(int epoch, int batch, int batches) {
+                        if (job.handedOver()) {
+                            throw new TrainingJobs.HandedOver("handed over in fold " + test + ", epoch " + epoch);
+                        }
+                    }
+                });
                 pretrained = result.pretrainedWeights();
                 Trainer.Evaluation ev = new Trainer().evaluateCheckpoint(c.spec(), c.task(), result.bestCheckpoint(),
                         testSamples, c.batchSize(), c.participantBaseline());
@@ -175,8 +254,13 @@ public class CrossValidations {
                 }
                 metrics.put("identity_probe_accuracy", probe.accuracy());
                 metrics.put("identity_probe_chance", probe.chance());
+                // The fold's test participants and the run's end, for GET /api/v1/trainings: a fold run ended.
+                jobs.announce(jobs.progress(foldId, studyId, c, JobState.COMPLETED, result.history().size(), 0, null,
+                        null, Map.of(), 0, 0, "fold of cross-validation " + id + ", tested on " + test));
                 folds.add(new CrossValidation.Fold(test, val, train.size(), testSamples.size(), metrics));
                 LOG.infof("cross-validation %s: fold %s %s", id, test, metrics);
+                announce(status(id, studyId, c, JobState.RUNNING, groups.size(), folds, Map.of(), Map.of(),
+                        "fold " + (i + 1) + "/" + groups.size() + " done: " + test, submitted));
             }
             Map<String, Double> mean = new LinkedHashMap<>();
             Map<String, Double> std = new LinkedHashMap<>();
@@ -206,16 +290,31 @@ public class CrossValidations {
             ReportCharts.bars(dir.resolve("folds.png"), c.architecture().id() + " " + scheme,
                     "held-out participants", folds.stream().map(CrossValidation.Fold::participantId).toList(), chart);
             publisher.publish(Topic.TRAINING_CROSSVAL, studyId, record);
-            status.put(id, new Status(id, studyId, c.architecture().id(), c.task().id(), JobState.COMPLETED,
-                    groups.size(), List.copyOf(folds), mean, std, "done: " + dir));
+            announce(status(id, studyId, c, JobState.COMPLETED, groups.size(), folds, mean, std, "done: " + dir,
+                    submitted));
+        } catch (TrainingJobs.HandedOver e) {
+            LOG.warnf("cross-validation %s: %s; the next owner goes on after the %d folds done", id, e.getMessage(),
+                    folds.size());
+            announce(status(id, studyId, c, JobState.RUNNING, groups.size(), folds, Map.of(), Map.of(),
+                    e.getMessage() + " by " + jobs.workerId() + "; the next worker goes on after the " + folds.size()
+                            + " folds done", submitted));
         } catch (RuntimeException | Error | java.io.IOException e) { // an Error fails the job too
             LOG.errorf(e, "cross-validation %s failed", id);
-            update(id, JobState.FAILED, folds, e.getMessage());
+            announce(status(id, studyId, c, JobState.FAILED, groups.size(), folds, Map.of(), Map.of(),
+                    e.getMessage() == null ? e.toString() : e.getMessage(), submitted));
         }
     }
 
-    private void update(String id, JobState state, List<CrossValidation.Fold> folds, String message) {
-        status.computeIfPresent(id, (k, s) -> new Status(id, s.studyId(), s.model(), s.task(), state, s.foldsTotal(),
-                List.copyOf(folds), s.mean(), s.std(), message));
+    private CrossValidationProgress status(String id, String studyId, Trainer.Config c, JobState state, int total,
+                                           List<CrossValidation.Fold> folds, Map<String, Double> mean,
+                                           Map<String, Double> std, String message, Instant submitted) {
+        return new CrossValidationProgress(Contract.CURRENT_VERSION, id, studyId, c.architecture(), c.task(), state,
+                total, List.copyOf(folds), mean, std, message, jobs.workerId(), submitted, Instant.now());
+    }
+
+    /** Applied here first (read-your-writes on this replica), then published for the others. */
+    private void announce(CrossValidationProgress p) {
+        board.apply(p);
+        publisher.publish(Topic.TRAINING_CROSSVAL_PROGRESS, p.crossValidationId(), p);
     }
 }

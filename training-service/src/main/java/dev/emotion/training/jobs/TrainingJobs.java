@@ -77,6 +77,8 @@ public class TrainingJobs {
     private final String workerId;
     private final WorkerSettings settings;
     private volatile JobWorker requests;
+    /** Looked up when a cross-validation request comes (it needs this bean: no construction cycle). */
+    private final jakarta.enterprise.inject.Instance<CrossValidations> crossValidations;
 
     public TrainingJobs(RecordPublisher publisher, DatasetStore datasets, StudyCatalog studies, TrainingCurves runs,
                         KafkaClients kafka,
@@ -85,7 +87,9 @@ public class TrainingJobs {
                         @ConfigProperty(name = "emotion.artifacts-dir") java.util.Optional<String> artifactsDir,
                         @ConfigProperty(name = "emotion.public-url") String publicUrl,
                         @ConfigProperty(name = "emotion.git-commit", defaultValue = "unknown") String gitCommit,
-                        WorkerSettings settings) {
+                        WorkerSettings settings,
+                        jakarta.enterprise.inject.Instance<CrossValidations> crossValidations) {
+        this.crossValidations = crossValidations;
         this.kafka = kafka;
         this.workerId = settings.workerId("training");
         this.settings = settings;
@@ -129,10 +133,7 @@ public class TrainingJobs {
                         + experiments.resolve(a.id()).resolve("checkpoints"));
             }
         }
-        if (requests != null && !requests.awaitJoined(java.time.Duration.ofSeconds(30))) {
-            LOG.warnf("training worker %s has not joined group %s yet; the request waits on the topic", workerId,
-                    settings.groupId("training"));
-        }
+        awaitWorker();
         TrainingProgress queued = progress(id, r.studyId(), c, JobState.QUEUED, 0, 0, null, null, Map.of(), 0, 0,
                 "queued");
         announce(queued);
@@ -143,12 +144,27 @@ public class TrainingJobs {
         return queued;
     }
 
-    /** A worker took a training request: run it unless its events say it already ended. */
+    /** Before a request is published: this replica's worker has joined its group (or the log says it has not). */
+    void awaitWorker() {
+        if (requests != null && !requests.awaitJoined(java.time.Duration.ofSeconds(30))) {
+            LOG.warnf("training worker %s has not joined group %s yet; the request waits on the topic", workerId,
+                    settings.groupId("training"));
+        }
+    }
+
+    /**
+     * A worker took a request: a cross-validation goes to {@link CrossValidations}; a training runs unless its
+     * events say it already ended.
+     */
     private void take(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> record, JobWorker.Job job) {
         JobRequest request;
         TrainingRequest r;
         try {
             request = dev.emotion.core.contract.Contracts.parse(record.value(), JobRequest.class);
+            if (CrossValidations.KIND.equals(request.kind())) {
+                crossValidations.get().take(record, request, job);
+                return;
+            }
             r = dev.emotion.core.contract.Contracts.mapper().convertValue(request.request(), TrainingRequest.class);
         } catch (RuntimeException e) {
             LOG.errorf("training request at %s-%d@%d is unreadable, skipped: %s", record.topic(), record.partition(),
@@ -181,11 +197,6 @@ public class TrainingJobs {
     private void awaitCaughtUp() {
         JobWorker.awaitView(kafka, workerId + "-offsets", Topic.TRAINING_PROGRESS.topicName(), runs.position(),
                 java.time.Duration.ofMinutes(1));
-    }
-
-    /** Runs {@code work} on the training worker, after what is queued (one device, one job at a time). */
-    void enqueue(Runnable work) {
-        worker.submit(work);
     }
 
     Path experiments() {
@@ -225,8 +236,57 @@ public class TrainingJobs {
         return c;
     }
 
-    /** Eval-only: the registered model's metrics on a split of its study, from the store. */
+    /** How long an eval-only request waits for the training worker before it is answered 503. */
+    static final java.time.Duration EVAL_ONLY_WAIT = java.time.Duration.ofMinutes(2);
+
+    /**
+     * Eval-only: the registered model's metrics on a split of its study, from the store. It runs on the training
+     * worker's thread, between jobs (one model on the device at a time); when a job keeps the worker busy for longer
+     * than {@link #EVAL_ONLY_WAIT}, the request is withdrawn and answered 503 with what the worker is doing.
+     */
     public Map<String, Object> evaluate(String modelId, String splitName) {
+        java.util.concurrent.Future<Map<String, Object>> f = worker.submit(() -> evaluateNow(modelId, splitName));
+        try {
+            return f.get(EVAL_ONLY_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            if (f.cancel(false)) {
+                String running = requests == null ? null : requests.runningJob();
+                throw new ApiErrors.Busy("the training worker " + workerId + " is busy" + (running == null ? ""
+                        : " with " + running) + " and did not get to evaluating " + modelId + " within "
+                        + EVAL_ONLY_WAIT.toSeconds() + " s; retry when it is free", 60);
+            }
+            return join(f); // it started meanwhile: let it finish
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while evaluating " + modelId, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw unwrapped(e);
+        }
+    }
+
+    private static <T> T join(java.util.concurrent.Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw unwrapped(e);
+        }
+    }
+
+    private static RuntimeException unwrapped(java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+            return r;
+        }
+        if (e.getCause() instanceof Error err) {
+            throw err;
+        }
+        return new IllegalStateException(e.getCause());
+    }
+
+    private Map<String, Object> evaluateNow(String modelId, String splitName) {
         if (!artifacts.exists(modelId)) {
             throw new ApiErrors.Missing("no artifact for model " + modelId, "list models with GET /api/v1/models");
         }

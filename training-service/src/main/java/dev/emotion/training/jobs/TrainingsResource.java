@@ -36,7 +36,8 @@ public class TrainingsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
     @Operation(summary = "Queue a leave-one-participant-out cross-validation {studyId, model, task, epochs?, "
-            + "batchSize?, learningRate?, seed?, backbone?}: one model per held-out participant; 202 with the status")
+            + "batchSize?, learningRate?, seed?, backbone?, folds?}: one model per held-out participant (group), run "
+            + "by a training worker like a training; 202 with the queued status")
     public Response crossValidate(TrainingRequest request) {
         return Response.accepted(crossValidations.submit(request)).build();
     }
@@ -44,14 +45,14 @@ public class TrainingsResource {
     @GET
     @Path("cross-validations")
     @Operation(summary = "Cross-validations (optionally of one study) with their folds so far")
-    public List<CrossValidations.Status> crossValidations(@jakarta.ws.rs.QueryParam("studyId") String studyId) {
+    public List<dev.emotion.core.contract.CrossValidationProgress> crossValidations(@jakarta.ws.rs.QueryParam("studyId") String studyId) {
         return crossValidations.list(studyId);
     }
 
     @GET
     @Path("cross-validations/{id}")
     @Operation(summary = "One cross-validation: state, finished folds, mean and standard deviation")
-    public CrossValidations.Status crossValidation(@PathParam("id") String id) {
+    public dev.emotion.core.contract.CrossValidationProgress crossValidation(@PathParam("id") String id) {
         return crossValidations.get(id);
     }
 

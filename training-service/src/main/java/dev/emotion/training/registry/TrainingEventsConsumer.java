@@ -3,6 +3,7 @@ package dev.emotion.training.registry;
 import dev.emotion.core.contract.IngestCompleted;
 import dev.emotion.core.contract.ModelTrained;
 import dev.emotion.core.contract.TrainingProgress;
+import dev.emotion.core.view.CrossValidationBoard;
 import dev.emotion.core.view.TrainingCurves;
 import dev.emotion.core.view.ModelCatalog;
 import dev.emotion.core.view.StudyCatalog;
@@ -12,7 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** The model registry and the list of trainable studies, both folded from their topics. */
+/** The model registry, the trainable studies and the trainings' and cross-validations' status, folded from their topics. */
 @ApplicationScoped
 public class TrainingEventsConsumer {
 
@@ -20,13 +21,15 @@ public class TrainingEventsConsumer {
     private final ModelCatalog models;
     private final StudyCatalog studies;
     private final TrainingCurves runs;
+    private final CrossValidationBoard crossValidations;
 
     public TrainingEventsConsumer(RecordIntake intake, ModelCatalog models, StudyCatalog studies,
-                                  TrainingCurves runs) {
+                                  TrainingCurves runs, CrossValidationBoard crossValidations) {
         this.intake = intake;
         this.models = models;
         this.studies = studies;
         this.runs = runs;
+        this.crossValidations = crossValidations;
     }
 
     @Incoming("training-progress")
@@ -34,6 +37,13 @@ public class TrainingEventsConsumer {
     public void trainingProgress(ConsumerRecord<String, String> record) {
         intake.accept(record, TrainingProgress.class, runs::apply);
         runs.position().seen(record.partition(), record.offset()); // how far the view has read (workers wait for it)
+    }
+
+    @Incoming("crossval-progress")
+    @Blocking
+    public void crossValidationProgress(ConsumerRecord<String, String> record) {
+        intake.accept(record, dev.emotion.core.contract.CrossValidationProgress.class, crossValidations::apply);
+        crossValidations.position().seen(record.partition(), record.offset());
     }
 
     @Incoming("models-trained")
