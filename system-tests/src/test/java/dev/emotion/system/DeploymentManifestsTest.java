@@ -218,6 +218,44 @@ class DeploymentManifestsTest {
         assertEquals("cpu", hpa.getSpec().getMetrics().get(0).getResource().getName());
     }
 
+    /**
+     * Scale-out (docs/adr/0004-jobs-as-records.md): the three worker services run more than one pod, and a claim
+     * that several pods mount read-write must be ReadWriteMany (a ReadWriteOnce claim would keep the second pod
+     * Pending on most clusters, or let it write a volume the first cannot see).
+     */
+    @Test
+    void workerServicesRunSeveralPodsAndShareOnlyReadWriteManyClaims() throws Exception {
+        List<KubernetesResource> base = base();
+        java.util.Map<String, PersistentVolumeClaim> claims = base.stream().filter(PersistentVolumeClaim.class::isInstance)
+                .map(PersistentVolumeClaim.class::cast).collect(Collectors.toMap(c -> c.getMetadata().getName(),
+                        c -> c));
+        for (Deployment d : base.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).toList()) {
+            String name = d.getMetadata().getName();
+            int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+            if (Set.of("ingest-service", "training-service", "evaluation-service").contains(name)) {
+                assertTrue(replicas >= 2, name + " runs " + replicas + " pod(s): workers of a group need several");
+                assertTrue(d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                        .anyMatch(e -> e.getName().equals("EMOTION_WORKER_ID")), name + " names its workers");
+            }
+            if (replicas < 2) {
+                continue;
+            }
+            var pod = d.getSpec().getTemplate().getSpec();
+            Set<String> writable = pod.getContainers().stream().flatMap(c -> c.getVolumeMounts().stream())
+                    .filter(m -> !Boolean.TRUE.equals(m.getReadOnly())).map(m -> m.getName())
+                    .collect(Collectors.toSet());
+            for (Volume v : pod.getVolumes()) {
+                if (v.getPersistentVolumeClaim() == null || !writable.contains(v.getName())) {
+                    continue;
+                }
+                PersistentVolumeClaim claim = claims.get(v.getPersistentVolumeClaim().getClaimName());
+                assertTrue(claim.getSpec().getAccessModes().contains("ReadWriteMany"), name + " (" + replicas
+                        + " pods) mounts claim " + claim.getMetadata().getName() + " read-write with access modes "
+                        + claim.getSpec().getAccessModes() + ": shared by several pods, it must be ReadWriteMany");
+            }
+        }
+    }
+
     static Set<String> names(List<KubernetesResource> rs, Class<?> type) {
         return rs.stream().filter(type::isInstance).map(r -> ((HasMetadata) r).getMetadata().getName())
                 .collect(Collectors.toSet());
