@@ -58,6 +58,11 @@ public final class ImageInput {
             throw new BadImage("the image is " + wh[0] + "x" + wh[1] + " pixels, over the limit of " + maxPixels
                     + " pixels; downscale it", true, false);
         }
+        String chunks = jpeg ? null : pngChunksDontFit(bytes);
+        if (chunks != null) {
+            // OpenCV's PNG reader allocates what a chunk claims: 300 bytes claiming a 4 GB chunk took 4 GB and 22 s
+            throw new BadImage("the PNG is damaged: " + chunks, false, false);
+        }
         if (jpeg && !endsWithEoi(bytes)) {
             throw new BadImage("the JPEG is truncated (no end-of-image marker after " + bytes.length + " bytes)",
                     false, false);
@@ -68,6 +73,9 @@ public final class ImageInput {
             img = imdecode(buf, IMREAD_COLOR);
         }
         if (img == null || img.empty()) {
+            if (img != null) {
+                img.close(); // an empty Mat still holds a native header: freed now, not when the GC gets to it
+            }
             throw new BadImage("the image could not be decoded (corrupt data)", false, false);
         }
         return img;
@@ -81,6 +89,38 @@ public final class ImageInput {
             }
         }
         return false;
+    }
+
+    /**
+     * Why the PNG's chunk structure does not hold (null when it does): IHDR first, and every chunk's length within
+     * the bytes that follow it, up to IEND.
+     */
+    static String pngChunksDontFit(byte[] b) {
+        int at = 8;
+        boolean first = true;
+        while (at + 8 <= b.length) {
+            long len = ((b[at] & 0xFFL) << 24) | ((b[at + 1] & 0xFFL) << 16) | ((b[at + 2] & 0xFFL) << 8)
+                    | (b[at + 3] & 0xFFL);
+            String type = new String(b, at + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (!type.chars().allMatch(c -> (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
+                return "byte " + at + " does not start a chunk (type " + ImageBytes.head(java.util.Arrays.copyOfRange(
+                        b, at + 4, at + 8)) + ")";
+            }
+            if (first && !type.equals("IHDR")) {
+                return "the first chunk is " + type + ", not IHDR";
+            }
+            first = false;
+            long left = b.length - (at + 12L);
+            if (len > left) {
+                return "chunk " + type + " at byte " + at + " claims " + len + " bytes, more than the " + Math.max(0, left)
+                        + " left in the file";
+            }
+            if (type.equals("IEND")) {
+                return null;
+            }
+            at += (int) (12 + len);
+        }
+        return "no IEND chunk: the file is truncated after " + b.length + " bytes";
     }
 
     static long[] pngSize(byte[] b) {
