@@ -197,18 +197,56 @@ public final class TrainedModel implements AutoCloseable {
         return target;
     }
 
+    /** The most an artifact may hold unpacked (ViT-B/16's fp32 parameters are 344 MB). */
+    public static final long MAX_UNPACKED_BYTES = 2L << 30;
+    /** The most files an artifact may hold (model.params, model.json, the participant baseline, a few more). */
+    public static final int MAX_ENTRIES = 16;
+
     /** Unpacks the registry's zip (as served by {@code GET /api/v1/models/{id}/artifact}) into {@code dir}. */
     public static Path unzip(InputStream zip, Path dir) throws IOException {
+        return unzip(zip, dir, MAX_UNPACKED_BYTES);
+    }
+
+    /**
+     * Unpacks a model artifact: plain file names only (no folder, no path that could leave {@code dir}: zip-slip),
+     * at most {@link #MAX_ENTRIES} files and {@code maxBytes} unpacked in all (a zip bomb stops at the cap, its
+     * partial file removed).
+     */
+    static Path unzip(InputStream zip, Path dir, long maxBytes) throws IOException {
         Files.createDirectories(dir);
+        long total = 0;
+        int entries = 0;
+        byte[] buf = new byte[1 << 16];
         try (ZipInputStream in = new ZipInputStream(zip)) {
             ZipEntry e;
             while ((e = in.getNextEntry()) != null) {
-                Path target = dir.resolve(e.getName()).normalize();
-                if (!target.startsWith(dir.normalize()) || e.isDirectory()) {
-                    throw new IOException("model artifact entry '" + e.getName() + "' is not a plain file name");
+                String name = e.getName();
+                if (e.isDirectory() || name.isEmpty() || name.contains("/") || name.contains("\\")
+                        || name.equals(".") || name.equals("..") || name.indexOf('\0') >= 0) {
+                    throw new IOException("model artifact entry '" + name + "' is not a plain file name");
+                }
+                if (++entries > MAX_ENTRIES) {
+                    throw new IOException("model artifact holds more than " + MAX_ENTRIES + " files");
+                }
+                Path target = dir.resolve(name).normalize();
+                if (!target.getParent().equals(dir.normalize())) {
+                    throw new IOException("model artifact entry '" + name + "' is not a plain file name");
                 }
                 Path tmp = target.resolveSibling(target.getFileName() + ".part");
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                try (var out = Files.newOutputStream(tmp)) {
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        total += n;
+                        if (total > maxBytes) {
+                            throw new IOException("model artifact unpacks to more than " + maxBytes + " bytes (at "
+                                    + "entry '" + name + "'): not a model this system wrote");
+                        }
+                        out.write(buf, 0, n);
+                    }
+                } catch (IOException ex) {
+                    Files.deleteIfExists(tmp);
+                    throw ex;
+                }
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
         }

@@ -37,7 +37,7 @@ public class ReportsResource {
     public Response file(@PathParam("studyId") String studyId, @PathParam("file") String file) {
         java.nio.file.Path root = jobs.reportsDir().resolve(FileNames.safe(studyId)).normalize();
         java.nio.file.Path f = root.resolve(file).normalize();
-        if (!f.startsWith(root) || !Files.isRegularFile(f)) {
+        if (!FileNames.within(root, f) || !Files.isRegularFile(f)) {
             throw new ApiErrors.Missing("no such report file", "no '" + file + "' in the report of study '" + studyId
                     + "'" + (Files.isDirectory(root) ? "" : ": the study has not been evaluated yet"));
         }

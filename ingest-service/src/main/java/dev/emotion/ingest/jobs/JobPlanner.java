@@ -99,9 +99,10 @@ final class JobPlanner {
 
     Path resolve(String field, String path) {
         Path p = dataDir.resolve(path).toAbsolutePath().normalize();
-        if (!p.startsWith(dataDir)) {
-            throw new BadRequest(field + " '" + path + "' is outside the data directory; give a path relative to "
-                    + "it (or upload the file as multipart)");
+        if (!dev.emotion.core.FileNames.within(dataDir, p)) {
+            throw new BadRequest(field + " '" + path + "' is outside the data directory" + (p.startsWith(dataDir)
+                    ? " (through a symbolic link)" : "") + "; give a path relative to it (or upload the file as "
+                    + "multipart)");
         }
         return p;
     }
