@@ -73,7 +73,7 @@ class EvaluationServiceTest {
     }
 
     @Test
-    void announcedModelsAreEvaluatedAndTheReportIsPublishedAndServed() {
+    void announcedModelsAreEvaluatedAndTheReportIsPublishedAndServed() throws IOException {
         // Wait until the held-out faces are stored, then announce: evaluation starts on the event.
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/api/v1/heldout/" + STUDY).then()
                 .statusCode(200).body("ingestCompleted", equalTo(true))
@@ -115,6 +115,25 @@ class EvaluationServiceTest {
         given().get("/reports/" + STUDY + "/" + modelId(Architecture.VIT_SCRATCH) + "/attention.png").then()
                 .statusCode(200);
         given().get("/reports/" + STUDY + "/../../../pom.xml").then().statusCode(404);
+        // the same, encoded so that no client or router normalises it first, and through a link in the report folder
+        for (String encoded : List.of("/..%2F..%2F..%2Fpom.xml", "/%2e%2e/%2e%2e/%2e%2e/pom.xml",
+                "/..%252F..%252F..%252Fpom.xml")) {
+            given().urlEncodingEnabled(false).get("/reports/" + STUDY + encoded).then()
+                    .statusCode(org.hamcrest.Matchers.oneOf(400, 404))
+                    .body(org.hamcrest.Matchers.not(containsString("<project")));
+        }
+        java.nio.file.Path reportDir = java.nio.file.Path.of("target/test-experiments/model_comparison",
+                dev.emotion.core.FileNames.safe(STUDY));
+        java.nio.file.Path link = reportDir.resolve("leak.xml");
+        java.nio.file.Files.deleteIfExists(link);
+        java.nio.file.Files.createSymbolicLink(link, java.nio.file.Path.of("pom.xml").toAbsolutePath());
+        given().get("/reports/" + STUDY + "/leak.xml").then().statusCode(404);
+        // CORS is closed: a page of another origin gets no Access-Control-Allow-Origin, so its browser reads nothing
+        given().header("Origin", "https://evil.example").header("Access-Control-Request-Method", "GET")
+                .options("/api/v1/reports/" + STUDY).then().header("Access-Control-Allow-Origin",
+                        org.hamcrest.Matchers.nullValue());
+        given().header("Origin", "https://evil.example").get("/api/v1/reports/" + STUDY).then().statusCode(200)
+                .header("Access-Control-Allow-Origin", org.hamcrest.Matchers.nullValue());
         // an announced model's evaluation is one job with a known id, its status folded from its progress events
         given().get("/api/v1/evaluations/eval-" + modelId(Architecture.CNN_SIMPLE)).then().statusCode(200)
                 .body("state", equalTo("completed")).body("worker", org.hamcrest.Matchers.notNullValue())

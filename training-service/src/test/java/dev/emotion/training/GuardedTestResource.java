@@ -1,5 +1,6 @@
 package dev.emotion.training;
 
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -11,6 +12,11 @@ public class GuardedTestResource {
     @POST
     public String write() {
         return "accepted";
+    }
+
+    @DELETE
+    public String delete() {
+        return "deleted";
     }
 
     @GET

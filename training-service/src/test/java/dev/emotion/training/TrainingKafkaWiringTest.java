@@ -88,5 +88,12 @@ class TrainingKafkaWiringTest {
         given().header("X-API-Key", "test-secret").post("/api/v1/test-guard").then().statusCode(200)
                 .body(equalTo("accepted"));
         given().get("/api/v1/test-guard").then().statusCode(200).body(equalTo("read"));
+        // one key per role: the submit key may POST, not DELETE (admin); the single key is an admin key
+        given().header("X-API-Key", "submit-secret").post("/api/v1/test-guard").then().statusCode(200);
+        given().header("X-API-Key", "submit-secret").delete("/api/v1/test-guard").then().statusCode(403)
+                .body("error", equalTo("not allowed with this key"))
+                .body("detail", containsString("needs the admin role"));
+        given().header("X-API-Key", "test-secret").delete("/api/v1/test-guard").then().statusCode(200)
+                .body(equalTo("deleted"));
     }
 }

@@ -127,7 +127,8 @@ public final class FuzzRunner {
         row.put("target", target.getSimpleName());
         row.put("seconds", seconds);
         row.put("executions", executions);
-        row.put("execsPerSecond", (long) (executions / Math.max(1.0, took)));
+        row.put("execsPerSecond", executions / seconds);
+        row.put("wallSeconds", Math.round(took));
         row.put("corpusInputs", inputs);
         row.put("newInputs", stats.getOrDefault("new_units_added", 0L));
         row.put("peakRssMb", stats.getOrDefault("peak_rss_mb", 0L));
