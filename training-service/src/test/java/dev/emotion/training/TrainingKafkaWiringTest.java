@@ -96,4 +96,20 @@ class TrainingKafkaWiringTest {
         given().header("X-API-Key", "test-secret").delete("/api/v1/test-guard").then().statusCode(200)
                 .body(equalTo("deleted"));
     }
+
+    @Test
+    void bodiesOverTheirCapAre413WithTheCap() {
+        String big = "{\"studyId\": \"" + "x".repeat(1_100_000) + "\"}";
+        given().header("X-API-Key", "test-secret").contentType(io.restassured.http.ContentType.JSON).body(big)
+                .post("/api/v1/trainings").then().statusCode(413)
+                .body("error", equalTo("request body too large"))
+                .body("detail", containsString("over the limit of 1048576 bytes for JSON"));
+        byte[] blob = new byte[65 << 20]; // over training-service's 64 MB for any other body
+        given().header("X-API-Key", "test-secret").contentType("application/octet-stream").body(blob)
+                .post("/api/v1/test-guard").then().statusCode(413)
+                .body("detail", containsString("over the limit of 67108864 bytes of this service"));
+        given().header("X-API-Key", "test-secret").contentType(io.restassured.http.ContentType.JSON)
+                .body("{\"studyId\": \"nope\", \"model\": \"cnn_simple\", \"task\": \"emotion_class\"}")
+                .post("/api/v1/trainings").then().statusCode(400); // under the cap: the request itself is judged
+    }
 }
