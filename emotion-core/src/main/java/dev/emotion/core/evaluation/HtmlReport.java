@@ -19,7 +19,8 @@ final class HtmlReport {
         h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Evaluation: ")
                 .append(esc(r.studyId())).append("</title><style>")
                 .append("body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;")
-                .append("margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
+                // a table wider than the page scrolls inside itself instead of pushing the page sideways
+                .append("margin:1em 0;display:block;max-width:100%;overflow-x:auto}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
                 .append("th{background:#f0f0f0}td:first-child,th:first-child{text-align:left}")
                 .append(".rec{background:#e8f5e9;padding:1em;border-left:4px solid #2e7d32}")
                 .append(".note{color:#8a6d3b}img{max-width:100%;margin:0.5em 0}</style></head><body>\n");
@@ -34,8 +35,12 @@ final class HtmlReport {
         h.append("<h2>Test split</h2>\n<table id=\"summary\"><tr><th>model</th><th>architecture</th><th>task</th>")
                 .append("<th>test frames</th><th>accuracy</th><th>macro-F1</th><th>balanced acc.</th><th>AUC</th>")
                 .append("<th>ECE (before / after T)</th><th>p50 ms</th><th>img/s (b32)</th><th>params</th></tr>\n");
+        Map<String, String> display = DisplayNames.of(r.models().stream().map(ModelEvaluator.ModelResult::modelId)
+                .toList());
         for (ModelEvaluator.ModelResult m : r.models()) {
-            h.append("<tr data-model=\"").append(esc(m.modelId())).append("\"><td>").append(esc(m.modelId()))
+            h.append("<tr data-model=\"").append(esc(m.modelId())).append("\"><td title=\"").append(esc(m.modelId()))
+                    .append("\"><a href=\"#model-").append(esc(FileNames.safe(m.modelId()))).append("\">")
+                    .append(esc(display.get(m.modelId()))).append("</a>")
                     .append("</td><td>").append(m.architecture().id()).append("</td><td>").append(m.task().id())
                     .append("</td><td>").append(m.testSamples()).append("</td><td>")
                     .append(withCi(m, "accuracy")).append("</td><td>").append(withCi(m, "macro_f1"))

@@ -82,7 +82,9 @@ public record StudyReport(String studyId, String evaluationId, Instant createdAt
             rel.put("metrics", safe + "/" + pngs.get(1).getFileName());
             trainingCurves.put(e.getKey(), rel);
         }
-        List<String> names = models.stream().map(ModelEvaluator.ModelResult::modelId).toList();
+        Map<String, String> display = DisplayNames.of(models.stream().map(ModelEvaluator.ModelResult::modelId)
+                .toList());
+        List<String> names = models.stream().map(m -> display.get(m.modelId())).toList();
         Map<String, List<Double>> values = new LinkedHashMap<>();
         Map<String, List<Bootstrap.Interval>> cis = new LinkedHashMap<>();
         for (String metric : List.of("accuracy", "macro_f1", "balanced_accuracy", "micro_f1")) {
