@@ -15,6 +15,8 @@ public final class AdamW {
     private final List<NDArray> params;
     private final NDList m = new NDList();
     private final NDList v = new NDList();
+    /** One zero tensor per parameter, copied into its gradient after every update (a memcpy, no allocation). */
+    private final NDList zeros = new NDList();
     private final float beta1 = 0.9f;
     private final float beta2 = 0.999f;
     private final float eps = 1e-8f;
@@ -27,6 +29,7 @@ public final class AdamW {
         for (NDArray p : params) {
             m.add(manager.zeros(p.getShape()));
             v.add(manager.zeros(p.getShape()));
+            zeros.add(manager.zeros(p.getShape()));
         }
     }
 
@@ -57,9 +60,27 @@ public final class AdamW {
                     }
                     p.subi(update.muli(lr));
                 }
-                g.subi(g);
             }
         }
+        zeroGradients();
+    }
+
+    /**
+     * Every gradient set to exactly zero by copying zeros in: {@code g - g} or {@code g * 0} leave NaN wherever a
+     * gradient held Inf or NaN, and that NaN then reaches every later update (a ViT trained from scratch on the
+     * benchmark study died of it in its first epoch).
+     */
+    public void zeroGradients() {
+        for (int i = 0; i < params.size(); i++) {
+            try (NDArray g = params.get(i).getGradient()) {
+                zeros.get(i).copyTo(g);
+            }
+        }
+    }
+
+    /** Skips an update whose gradients are not finite: zeroes them and leaves parameters and moments as they were. */
+    public void skip() {
+        zeroGradients();
     }
 
     /** Moments and step, for checkpoints. */

@@ -277,6 +277,8 @@ public final class Trainer {
                 bestMetrics = history.isEmpty() || bestEpoch == 0 ? Map.of() : history.get(bestEpoch - 1).valMetrics();
             }
             boolean stoppedEarly = false;
+            int nonFinite = 0;
+            int skippedUpdates = 0;
             for (int epoch = startEpoch; epoch <= c.epochs(); epoch++) {
                 engine.setRandomSeed((int) (c.seed() * 31 + epoch)); // dropout: same stream on resume
                 long t0 = System.nanoTime();
@@ -308,8 +310,23 @@ public final class Trainer {
                     }
                     micro++;
                     if (micro % c.gradAccum() == 0 || !it.hasNext()) {
-                        clip(params, c.clipNorm());
-                        optimizer.update(schedule.at(optimizer.step()));
+                        if (clip(params, c.clipNorm())) {
+                            optimizer.update(schedule.at(optimizer.step()));
+                            nonFinite = 0;
+                        } else {
+                            // One batch whose gradients overflowed: skip it rather than write Inf/NaN into every
+                            // weight; several in a row mean training diverged.
+                            optimizer.skip();
+                            skippedUpdates++;
+                            if (++nonFinite >= MAX_NON_FINITE_UPDATES) {
+                                throw new TrainingException("gradients were not finite in " + nonFinite
+                                        + " consecutive updates (epoch " + epoch + " batch " + batchNo + "); stopped. "
+                                        + "Last good checkpoint: " + dir.resolve("last.params")
+                                        + " (try a lower learning rate)");
+                            }
+                            listener.message("epoch " + epoch + " batch " + batchNo + ": gradients not finite, update "
+                                    + "skipped (" + skippedUpdates + " so far)");
+                        }
                     }
                     listener.batch(epoch, batchNo, batchesPerEpoch);
                 }
@@ -668,10 +685,14 @@ public final class Trainer {
         return d.square().mul(w).sum().div(w.sum().maximum(1f));
     }
 
-    private static void clip(List<NDArray> params, float maxNorm) {
-        if (maxNorm <= 0) {
-            return;
-        }
+    /** Updates skipped in a row for gradients that are not finite before the run is stopped as diverged. */
+    static final int MAX_NON_FINITE_UPDATES = 3;
+
+    /**
+     * Scales the gradients to a global norm of at most {@code maxNorm} (no limit when 0); false when their norm is
+     * not finite (an Inf or NaN anywhere), in which case they are left as they are for the caller to skip.
+     */
+    static boolean clip(List<NDArray> params, float maxNorm) {
         double total = 0;
         for (NDArray p : params) {
             try (NDArray g = p.getGradient(); NDArray sq = g.square(); NDArray sum = sq.sum()) {
@@ -679,7 +700,10 @@ public final class Trainer {
             }
         }
         double norm = Math.sqrt(total);
-        if (norm > maxNorm) {
+        if (!Double.isFinite(norm)) {
+            return false;
+        }
+        if (maxNorm > 0 && norm > maxNorm) {
             float scale = (float) (maxNorm / (norm + 1e-6));
             for (NDArray p : params) {
                 try (NDArray g = p.getGradient()) {
@@ -687,6 +711,7 @@ public final class Trainer {
                 }
             }
         }
+        return true;
     }
 
     /** Backbone features of every sample (no augmentation), computed once: (N x dim) row-major. */
