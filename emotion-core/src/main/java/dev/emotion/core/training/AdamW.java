@@ -15,8 +15,6 @@ public final class AdamW {
     private final List<NDArray> params;
     private final NDList m = new NDList();
     private final NDList v = new NDList();
-    /** One zero tensor per parameter, copied into its gradient after every update (a memcpy, no allocation). */
-    private final NDList zeros = new NDList();
     private final float beta1 = 0.9f;
     private final float beta2 = 0.999f;
     private final float eps = 1e-8f;
@@ -29,7 +27,6 @@ public final class AdamW {
         for (NDArray p : params) {
             m.add(manager.zeros(p.getShape()));
             v.add(manager.zeros(p.getShape()));
-            zeros.add(manager.zeros(p.getShape()));
         }
     }
 
@@ -66,17 +63,19 @@ public final class AdamW {
     }
 
     /**
-     * Every gradient set to exactly zero by copying zeros in: {@code g - g} or {@code g * 0} leave NaN wherever a
+     * Every gradient set to exactly zero by an in-place fill: {@code g - g} or {@code g * 0} leave NaN wherever a
      * gradient held Inf or NaN, and that NaN then reaches every later update (a ViT trained from scratch on the
      * benchmark study died of it in its first epoch).
      */
     public void zeroGradients() {
-        for (int i = 0; i < params.size(); i++) {
-            try (NDArray g = params.get(i).getGradient()) {
-                zeros.get(i).copyTo(g);
+        for (NDArray p : params) {
+            try (NDArray g = p.getGradient()) {
+                g.set(ALL, 0f); // an indexed fill, in place on the gradient's own storage
             }
         }
     }
+
+    private static final ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
 
     /** Skips an update whose gradients are not finite: zeroes them and leaves parameters and moments as they were. */
     public void skip() {
