@@ -230,6 +230,11 @@ public class CrossValidations {
                     }
 
                     @Override
+                    public void message(String line) {
+                        LOG.infof("cross-validation %s, fold %s: %s", id, test, line);
+                    }
+
+                    @Override
                     public void batch(int epoch, int batch, int batches) {
                         if (job.handedOver()) {
                             throw new TrainingJobs.HandedOver("handed over in fold " + test + ", epoch " + epoch);
