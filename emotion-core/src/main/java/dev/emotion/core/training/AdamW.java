@@ -77,10 +77,6 @@ public final class AdamW {
 
     private static final ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
 
-    /** Skips an update whose gradients are not finite: zeroes them and leaves parameters and moments as they were. */
-    public void skip() {
-        zeroGradients();
-    }
 
     /** Moments and step, for checkpoints. */
     public byte[] state() {

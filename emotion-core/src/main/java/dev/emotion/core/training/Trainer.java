@@ -316,7 +316,7 @@ public final class Trainer {
                         } else {
                             // One batch whose gradients overflowed: skip it rather than write Inf/NaN into every
                             // weight; several in a row mean training diverged.
-                            optimizer.skip();
+                            optimizer.zeroGradients(); // parameters and moments stay as they were
                             skippedUpdates++;
                             if (++nonFinite >= MAX_NON_FINITE_UPDATES) {
                                 throw new TrainingException("gradients were not finite in " + nonFinite

@@ -45,10 +45,6 @@ public final class Fuzzing {
     }
 
     /** A refusal must say which input it refuses: its message names the file. */
-    static void mustName(RuntimeException refusal, Path file) {
-        mustName((Exception) refusal, file);
-    }
-
     static void mustName(Exception refusal, Path file) {
         String m = refusal.getMessage();
         if (m == null || !m.contains(file.getFileName().toString())) {

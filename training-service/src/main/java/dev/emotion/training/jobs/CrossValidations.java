@@ -82,7 +82,7 @@ public class CrossValidations {
         if (r.resume() != null) {
             throw new TrainingJobs.Refused("resume does not apply to a cross-validation");
         }
-        List<List<String>> groups = groups(r, c);
+        List<List<String>> groups = groups(r, c, samplesByParticipant(r.studyId(), c));
         String id = "cv-" + c.architecture().id() + "-" + UUID.randomUUID().toString().substring(0, 8);
         jobs.awaitWorker();
         Instant now = Instant.now();
@@ -97,9 +97,9 @@ public class CrossValidations {
         return queued;
     }
 
-    /** The folds of the request on the study as stored now; refuses a study or fold count that cannot make them. */
-    private List<List<String>> groups(TrainingRequest r, Trainer.Config c) {
-        Map<String, List<Sample>> byParticipant = samplesByParticipant(r.studyId(), c);
+    /** The folds of the request on the study's samples; refuses a study or fold count that cannot make them. */
+    private static List<List<String>> groups(TrainingRequest r, Trainer.Config c,
+                                             Map<String, List<Sample>> byParticipant) {
         if (byParticipant.size() < 3) {
             throw new TrainingJobs.Refused("cross-validation needs at least 3 labelled participants (train,"
                     + " early-stopping and test per fold); study " + r.studyId() + " has " + byParticipant.size()
@@ -138,10 +138,12 @@ public class CrossValidations {
         TrainingRequest r = null;
         Trainer.Config c;
         List<List<String>> groups;
+        Map<String, List<Sample>> byParticipant; // read from the store once: for the folds and for the run
         try {
             r = Contracts.mapper().convertValue(request.request(), TrainingRequest.class);
             c = jobs.validated(r);
-            groups = groups(r, c);
+            byParticipant = samplesByParticipant(r.studyId(), c);
+            groups = groups(r, c, byParticipant);
         } catch (RuntimeException e) {
             CrossValidationProgress before = latest.orElse(null);
             announce(new CrossValidationProgress(Contract.CURRENT_VERSION, id, r == null || r.studyId() == null
@@ -161,7 +163,7 @@ public class CrossValidations {
                 done.add(before.get(i));
             }
         }
-        run(id, r.studyId(), c, groups, done, submitted, job);
+        run(id, r.studyId(), c, byParticipant, groups, done, submitted, job);
     }
 
     /** Every usable sample of the study (all splits), by participant, in participant order. */
@@ -190,12 +192,12 @@ public class CrossValidations {
         return ParticipantSplits.groupedFolds(people, k, seed);
     }
 
-    private void run(String id, String studyId, Trainer.Config c, List<List<String>> groups,
-                     List<CrossValidation.Fold> done, Instant submitted, JobWorker.Job job) {
+    private void run(String id, String studyId, Trainer.Config c, Map<String, List<Sample>> byParticipant,
+                     List<List<String>> groups, List<CrossValidation.Fold> done, Instant submitted,
+                     JobWorker.Job job) {
         List<CrossValidation.Fold> folds = new ArrayList<>(done);
         String pretrained = null;
         try {
-            Map<String, List<Sample>> byParticipant = samplesByParticipant(studyId, c);
             List<Sample> everyone = byParticipant.values().stream().flatMap(List::stream).toList();
             // Each video's mean crop (for the identity probe) depends on no fold: read the crops once.
             Map<String, MeanCrop> baselines = c.participantBaseline() ? MeanCrop.perVideo(everyone) : null;
