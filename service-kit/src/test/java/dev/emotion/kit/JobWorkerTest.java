@@ -52,7 +52,11 @@ class JobWorkerTest {
         try (JobWorker wa = new JobWorker(KAFKA, topic, group, "worker-a", handler, a, Duration.ofSeconds(6)).start();
              JobWorker wb = new JobWorker(KAFKA, topic, group, "worker-b", handler, b, Duration.ofSeconds(6)).start();
              KafkaProbe probe = new KafkaProbe()) {
-            Thread.sleep(3000); // both in the group before the jobs arrive
+            // both in the group (a stable assignment, partitions each) before the jobs arrive
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                Map<String, java.util.Set<Integer>> owned = probe.groupAssignment(group, topic);
+                return owned.size() == 2 && owned.values().stream().noneMatch(java.util.Set::isEmpty);
+            });
             for (int i = 0; i < 8; i++) {
                 probe.send(topic, "job-" + i, "{}");
             }

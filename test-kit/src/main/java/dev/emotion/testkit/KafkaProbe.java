@@ -101,6 +101,31 @@ public final class KafkaProbe implements AutoCloseable {
         return all;
     }
 
+    /**
+     * The partitions of {@code topic} each member of consumer group {@code group} owns now, by member client id;
+     * empty while the group has no member or is rebalancing (only a stable group's assignment is settled).
+     */
+    public java.util.Map<String, java.util.Set<Integer>> groupAssignment(String group, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            var description = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS)
+                    .get(group);
+            java.util.Map<String, java.util.Set<Integer>> owned = new java.util.TreeMap<>();
+            if (description == null || description.groupState() != org.apache.kafka.common.GroupState.STABLE) {
+                return owned;
+            }
+            for (var member : description.members()) {
+                owned.put(member.clientId(), member.assignment().topicPartitions().stream()
+                        .filter(tp -> tp.topic().equals(topic)).map(TopicPartition::partition)
+                        .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+            }
+            return owned;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not describe consumer group " + group + " at " + bootstrap, e);
+        }
+    }
+
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));
