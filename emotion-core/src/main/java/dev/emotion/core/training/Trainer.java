@@ -316,6 +316,7 @@ public final class Trainer {
                         } else {
                             // One batch whose gradients overflowed: skip it rather than write Inf/NaN into every
                             // weight; several in a row mean training diverged.
+                            String where = firstNonFinite(params);
                             optimizer.zeroGradients(); // parameters and moments stay as they were
                             skippedUpdates++;
                             if (++nonFinite >= MAX_NON_FINITE_UPDATES) {
@@ -324,8 +325,9 @@ public final class Trainer {
                                         + "Last good checkpoint: " + dir.resolve("last.params")
                                         + " (try a lower learning rate)");
                             }
-                            listener.message("epoch " + epoch + " batch " + batchNo + ": gradients not finite, update "
-                                    + "skipped (" + skippedUpdates + " so far)");
+                            listener.message("epoch " + epoch + " batch " + batchNo + ": gradients not finite ("
+                                    + where + "; loss " + String.format("%.4f", lossSum / Math.max(1, seen))
+                                    + " so far this epoch), update skipped (" + skippedUpdates + " so far)");
                         }
                     }
                     listener.batch(epoch, batchNo, batchesPerEpoch);
@@ -701,7 +703,11 @@ public final class Trainer {
         }
         double norm = Math.sqrt(total);
         if (!Double.isFinite(norm)) {
-            return false;
+            // squares of float32 overflow from |g| ~ 1.8e19: such a gradient is finite and only needs clipping
+            norm = scaledNorm(params);
+            if (!Double.isFinite(norm)) {
+                return false;
+            }
         }
         if (maxNorm > 0 && norm > maxNorm) {
             float scale = (float) (maxNorm / (norm + 1e-6));
@@ -712,6 +718,43 @@ public final class Trainer {
             }
         }
         return true;
+    }
+
+    /** Which gradient holds Inf or NaN first (parameter index, name and shape), for the log. */
+    static String firstNonFinite(List<NDArray> params) {
+        for (int i = 0; i < params.size(); i++) {
+            try (NDArray g = params.get(i).getGradient(); NDArray abs = g.abs(); NDArray max = abs.max()) {
+                float amax = max.getFloat();
+                if (!Float.isFinite(amax)) {
+                    return "first in parameter " + i + " " + params.get(i).getName() + " " + g.getShape() + ": "
+                            + amax;
+                }
+            }
+        }
+        return "none left in the buffers";
+    }
+
+    /**
+     * The global L2 norm with each gradient divided by its largest magnitude before squaring (no float32 overflow);
+     * NaN when a gradient holds Inf or NaN. Only for the rare step whose plain sum of squares overflowed.
+     */
+    static double scaledNorm(List<NDArray> params) {
+        double total = 0;
+        for (NDArray p : params) {
+            try (NDArray g = p.getGradient(); NDArray abs = g.abs(); NDArray max = abs.max()) {
+                double amax = max.getFloat();
+                if (!Double.isFinite(amax)) {
+                    return Double.NaN;
+                }
+                if (amax == 0) {
+                    continue;
+                }
+                try (NDArray scaled = g.div((float) amax); NDArray sq = scaled.square(); NDArray sum = sq.sum()) {
+                    total += sum.getFloat() * amax * amax;
+                }
+            }
+        }
+        return Math.sqrt(total);
     }
 
     /** Backbone features of every sample (no augmentation), computed once: (N x dim) row-major. */

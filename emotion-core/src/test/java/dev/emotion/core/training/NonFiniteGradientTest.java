@@ -48,6 +48,12 @@ class NonFiniteGradientTest {
             assertTrue(w.toFloatArray()[0] < 1f, "moved against its gradient");
             assertArrayEquals(new float[4], w.getGradient().toFloatArray(), "zeroed after the update");
 
+            // A huge but finite gradient (its square overflows float32) is clipped, not skipped.
+            m.create(new float[] {3e20f, 0f, -4e20f, 0f}, w.getShape()).copyTo(w.getGradient());
+            assertTrue(Trainer.clip(params, 1f), "finite gradients are clipped even when their squares overflow");
+            assertArrayEquals(new float[] {0.6f, 0f, -0.8f, 0f}, w.getGradient().toFloatArray(), 1e-5f);
+            opt.zeroGradients();
+
             // Even a buffer that is NaN throughout comes back as zeros (g - g would stay NaN).
             m.create(new float[] {Float.NaN, Float.NaN, Float.NaN, Float.NaN}, w.getShape()).copyTo(w.getGradient());
             opt.zeroGradients();
