@@ -92,7 +92,14 @@ public final class AffdexCsvReader {
                 continue;
             }
             dataRows++;
-            List<String> cells = CsvLine.split(line, header.delimiter);
+            List<String> cells;
+            try {
+                cells = CsvLine.split(line, header.delimiter);
+            } catch (CsvLine.Malformed e) {
+                badRows++;
+                firstBad = warn(warnings, firstBad, row, null, e.getMessage());
+                continue;
+            }
             String tsColumn = header.names.get(header.timestamp);
             String tsCell = cell(cells, header.timestamp);
             long ts;
@@ -178,7 +185,12 @@ public final class AffdexCsvReader {
      * (tab- or comma-separated files alike).
      */
     private static void metadata(String line, Map<String, String> metadata) {
-        List<String> cells = CsvLine.split(line, CsvLine.delimiterOf(line));
+        List<String> cells;
+        try {
+            cells = CsvLine.split(line, CsvLine.delimiterOf(line));
+        } catch (CsvLine.Malformed e) {
+            return; // a metadata row is informative only
+        }
         String key = cells.get(0);
         String value = cells.size() > 1 ? cells.get(1) : "";
         int colon = key.indexOf(':');
@@ -277,7 +289,11 @@ public final class AffdexCsvReader {
 
         private Header(Path file, int row, String line) {
             delimiter = CsvLine.delimiterOf(line);
-            names = CsvLine.split(line, delimiter);
+            try {
+                names = CsvLine.split(line, delimiter);
+            } catch (CsvLine.Malformed e) {
+                throw new LabelFileException(file, row, null, "the header row is " + e.getMessage());
+            }
             Map<String, Integer> index = new HashMap<>();
             for (int i = 0; i < names.size(); i++) {
                 index.putIfAbsent(names.get(i).toLowerCase(Locale.ROOT), i);

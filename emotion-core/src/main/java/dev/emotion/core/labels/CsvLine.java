@@ -1,42 +1,45 @@
 package dev.emotion.core.labels;
 
-import java.util.ArrayList;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
-/** Splits one CSV line (RFC 4180 quoting, any one-character delimiter); multi-line quoted cells are not used by exports. */
+/**
+ * Splits one CSV line with Commons CSV: RFC 4180 quoting, any one-character delimiter, spaces around a cell dropped
+ * and spaces inside quotes kept. The reader goes line by line itself (metadata rows, row numbers in its errors;
+ * exports put no line breaks inside cells), so each line is parsed on its own, leniently: text after a closing
+ * quote is kept and a quote left open ends with the line.
+ */
 final class CsvLine {
+
+    private static final Map<Character, CSVFormat> FORMATS = new ConcurrentHashMap<>();
 
     private CsvLine() {
     }
 
-    static List<String> split(String line, char delimiter) {
-        List<String> cells = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"') {
-                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                        cell.append('"');
-                        i++;
-                    } else {
-                        quoted = false;
-                    }
-                } else {
-                    cell.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == delimiter) {
-                cells.add(cell.toString().trim());
-                cell.setLength(0);
-            } else {
-                cell.append(c);
-            }
+    /** A line Commons CSV could not read even leniently. */
+    static final class Malformed extends IllegalArgumentException {
+        Malformed(String message) {
+            super(message);
         }
-        cells.add(cell.toString().trim());
-        return cells;
+    }
+
+    static List<String> split(String line, char delimiter) {
+        CSVFormat format = FORMATS.computeIfAbsent(delimiter, d -> CSVFormat.RFC4180.builder().setDelimiter(d)
+                .setIgnoreSurroundingSpaces(true).setTrailingData(true).setLenientEof(true)
+                .setIgnoreEmptyLines(false).get());
+        try (CSVParser parser = CSVParser.parse(line, format)) {
+            Iterator<CSVRecord> records = parser.iterator();
+            return records.hasNext() ? records.next().toList() : List.of("");
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            throw new Malformed("not readable as CSV (" + e.getMessage() + ")");
+        }
     }
 
     /** The delimiter a header row uses: whichever of comma, tab and semicolon occurs most. */
