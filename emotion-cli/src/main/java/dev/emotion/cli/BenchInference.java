@@ -85,7 +85,7 @@ final class BenchInference {
         byte[] jpeg = Files.readAllBytes(image);
         dev.emotion.core.faces.FacePipeline.Options o = dev.emotion.core.faces.FacePipeline.Options.DEFAULT;
         Path dir = Files.createTempDirectory("bench-stages");
-        for (var e : dev.emotion.core.models.TrainedModel.untrained("bench-cnn_simple",
+        for (var e : dev.emotion.core.training.TrainedModel.untrained("bench-cnn_simple",
                 dev.emotion.core.contract.Architecture.CNN_SIMPLE, dev.emotion.core.contract.Task.EMOTION_CLASS, 42,
                 java.util.Map.of()).entrySet()) {
             Files.write(dir.resolve(e.getKey()), e.getValue());
@@ -94,7 +94,7 @@ final class BenchInference {
         double[][] ms = new double[names.length][runs];
         try (dev.emotion.core.faces.FaceDetector detector = dev.emotion.core.faces.FaceDetectors.open(
                 dev.emotion.core.faces.FaceDetectors.defaultModelPath(), 0.5f, 20);
-             dev.emotion.core.models.TrainedModel model = dev.emotion.core.models.TrainedModel.open(dir)) {
+             dev.emotion.core.training.TrainedModel model = dev.emotion.core.training.TrainedModel.open(dir)) {
             dev.emotion.core.faces.FaceCropper cropper = new dev.emotion.core.faces.FaceCropper(o.cropSize(),
                     o.enlarge(), o.jpegQuality());
             float[] input = new float[3 * model.inputSize() * model.inputSize()];

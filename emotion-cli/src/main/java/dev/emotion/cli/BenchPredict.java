@@ -8,7 +8,7 @@ import dev.emotion.core.faces.FaceDetectors;
 import dev.emotion.core.faces.FacePipeline;
 import dev.emotion.core.inference.PredictionCsv;
 import dev.emotion.core.inference.VideoPipeline;
-import dev.emotion.core.models.TrainedModel;
+import dev.emotion.core.training.TrainedModel;
 import dev.emotion.core.synth.Difficulty;
 import dev.emotion.core.synth.SyntheticStudy;
 import java.io.BufferedWriter;

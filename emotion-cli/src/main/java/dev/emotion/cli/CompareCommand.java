@@ -112,7 +112,7 @@ final class CompareCommand {
         return d.get(d.size() / 2);
     }
 
-    private static String ci(double v, dev.emotion.core.evaluation.Bootstrap.Interval i, int decimals) {
+    private static String ci(double v, dev.emotion.core.metrics.Bootstrap.Interval i, int decimals) {
         return Agreement.withInterval(v, i, decimals);
     }
 }

@@ -2,7 +2,7 @@ package dev.emotion.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.emotion.core.contract.Split;
-import dev.emotion.core.ingest.ParticipantSplits;
+import dev.emotion.core.contract.ParticipantSplits;
 import dev.emotion.core.ingest.StudyFolder;
 import dev.emotion.core.video.VideoException;
 import dev.emotion.core.video.VideoReader;

@@ -7,7 +7,7 @@ import dev.emotion.core.contract.Contracts;
 import dev.emotion.core.contract.ModelTrained;
 import dev.emotion.core.contract.Task;
 import dev.emotion.core.contract.Topic;
-import dev.emotion.core.models.TrainedModel;
+import dev.emotion.core.training.TrainedModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -9,7 +9,7 @@ import dev.emotion.core.faces.FaceDetector;
 import dev.emotion.core.faces.FaceDetectors;
 import dev.emotion.core.faces.FacePipeline;
 import dev.emotion.core.ingest.IngestOptions;
-import dev.emotion.core.ingest.ParticipantSplits;
+import dev.emotion.core.contract.ParticipantSplits;
 import dev.emotion.core.ingest.VideoIngest;
 import dev.emotion.core.synth.SyntheticStudy;
 import java.io.IOException;

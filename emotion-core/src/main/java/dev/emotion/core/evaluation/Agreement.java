@@ -1,5 +1,8 @@
 package dev.emotion.core.evaluation;
 
+import dev.emotion.core.metrics.Bootstrap;
+import dev.emotion.core.metrics.RegressionMetrics;
+
 import dev.emotion.core.contract.Emotion;
 import dev.emotion.core.contract.EmotionLabels;
 import dev.emotion.core.labels.LabelPolicy;

@@ -1,5 +1,8 @@
 package dev.emotion.core.evaluation;
 
+import dev.emotion.core.metrics.ClassificationMetrics;
+import dev.emotion.core.metrics.Probabilities;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,8 @@
 package dev.emotion.core.evaluation;
 
-import dev.emotion.core.models.TrainedModel;
+import dev.emotion.core.metrics.Bootstrap;
+
+import dev.emotion.core.training.TrainedModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,9 @@
 package dev.emotion.core.evaluation;
 
+import dev.emotion.core.metrics.AuOracle;
+import dev.emotion.core.metrics.Bootstrap;
+import dev.emotion.core.metrics.ClassificationMetrics;
+
 import dev.emotion.core.FileNames;
 import java.util.List;
 import java.util.Locale;

@@ -1,5 +1,7 @@
 package dev.emotion.core.evaluation;
 
+import dev.emotion.core.metrics.AuOracle;
+
 import dev.emotion.core.contract.Emotion;
 import dev.emotion.core.contract.EmotionLabels;
 import dev.emotion.core.labels.LabelPolicy;

@@ -1,5 +1,8 @@
 package dev.emotion.core.evaluation;
 
+import dev.emotion.core.metrics.AuOracle;
+import dev.emotion.core.metrics.ClassificationMetrics;
+
 import dev.emotion.core.contract.CrossValidation;
 import dev.emotion.core.contract.EmotionLabels;
 import dev.emotion.core.contract.Emotion;

@@ -1,12 +1,23 @@
 package dev.emotion.core.evaluation;
 
+import dev.emotion.core.contract.AffectOutputs;
+
+import dev.emotion.core.metrics.AffectMetrics;
+import dev.emotion.core.metrics.Bootstrap;
+import dev.emotion.core.metrics.ClassificationMetrics;
+import dev.emotion.core.metrics.ExpressionMetrics;
+import dev.emotion.core.metrics.MultilabelMetrics;
+import dev.emotion.core.metrics.Probabilities;
+import dev.emotion.core.metrics.RegressionMetrics;
+import dev.emotion.core.metrics.Roc;
+
 import dev.emotion.core.FileNames;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.emotion.core.contract.Architecture;
 import dev.emotion.core.contract.Emotion;
 import dev.emotion.core.contract.Task;
 import dev.emotion.core.models.EmotionNet;
-import dev.emotion.core.models.TrainedModel;
+import dev.emotion.core.training.TrainedModel;
 import dev.emotion.core.training.BatchLoader;
 import dev.emotion.core.training.Sample;
 import dev.emotion.core.training.Trainer;
@@ -99,7 +110,7 @@ public final class ModelEvaluator {
         progress.accept("scoring " + usable.size() + " test frames");
         TrainedModel.Scores scores = score(model, usable);
         double[][] heads = model.probabilities(scores);
-        double[][] probs = task == Task.AFFECT ? Probabilities.columns(heads, 0, EmotionNet.Affect.EXPRESSIONS)
+        double[][] probs = task == Task.AFFECT ? Probabilities.columns(heads, 0, AffectOutputs.EXPRESSIONS)
                 : heads;
         List<String> labels = task == Task.AFFECT ? Emotion.DOMINANT_LABELS : model.labels();
         List<String> groups = usable.stream().map(Sample::participantId).toList();
@@ -282,7 +293,7 @@ public final class ModelEvaluator {
     /** The dominant-emotion logits of each row (an affect model's class head). */
     private static double[][] classLogits(TrainedModel model, TrainedModel.Scores scores) {
         double[][] logits = Probabilities.rows(scores.values(), scores.count());
-        return model.task() == Task.AFFECT ? Probabilities.columns(logits, 0, EmotionNet.Affect.EXPRESSIONS) : logits;
+        return model.task() == Task.AFFECT ? Probabilities.columns(logits, 0, AffectOutputs.EXPRESSIONS) : logits;
     }
 
     private void timelines(TrainedModel model, List<String> labels, List<Sample> samples, double[][] probs, Path dir,
@@ -325,7 +336,7 @@ public final class ModelEvaluator {
         }
         TrainedModel.Scores s = model.score(batch, chosen.size(), false);
         int[] targets = new int[chosen.size()];
-        int candidates = model.task() == Task.AFFECT ? EmotionNet.Affect.EXPRESSIONS : s.outputs(); // affect: a class
+        int candidates = model.task() == Task.AFFECT ? AffectOutputs.EXPRESSIONS : s.outputs(); // affect: a class
         for (int i = 0; i < targets.length; i++) {
             for (int k = 1; k < candidates; k++) {
                 if (s.values()[i * s.outputs() + k] > s.values()[i * s.outputs() + targets[i]]) {

@@ -1,5 +1,7 @@
 package dev.emotion.core.evaluation;
 
+import dev.emotion.core.metrics.Bootstrap;
+
 import dev.emotion.core.contract.Task;
 import java.util.Comparator;
 import java.util.List;

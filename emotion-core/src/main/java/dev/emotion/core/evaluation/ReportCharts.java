@@ -1,5 +1,8 @@
 package dev.emotion.core.evaluation;
 
+import dev.emotion.core.metrics.Bootstrap;
+import dev.emotion.core.metrics.Roc;
+
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.emotion.core.evaluation;
 
+import dev.emotion.core.metrics.Bootstrap;
+
 import dev.emotion.core.FileNames;
 import dev.emotion.core.contract.Contracts;
 import dev.emotion.core.training.CurvesChart;

@@ -23,13 +23,7 @@ public final class FaceDetectors {
     }
 
     public static Path modelsDir() {
-        String dir = System.getenv("EMOTION_MODELS_DIR");
-        if (dir != null && !dir.isBlank()) {
-            return Path.of(dir);
-        }
-        String cache = System.getenv("XDG_CACHE_HOME");
-        Path base = cache != null && !cache.isBlank() ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("emotion").resolve("models");
+        return dev.emotion.core.ModelFiles.dir();
     }
 
     public static FaceDetector open(Path model, float scoreThreshold, int minFaceSize) {

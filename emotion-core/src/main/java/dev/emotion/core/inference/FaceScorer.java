@@ -1,5 +1,7 @@
 package dev.emotion.core.inference;
 
+import dev.emotion.core.contract.AffectOutputs;
+
 import dev.emotion.core.contract.Box;
 import dev.emotion.core.contract.Emotion;
 import dev.emotion.core.contract.InferencePrediction;
@@ -9,7 +11,7 @@ import dev.emotion.core.faces.Detection;
 import dev.emotion.core.faces.FaceCropper;
 import dev.emotion.core.faces.FaceDetector;
 import dev.emotion.core.models.EmotionNet;
-import dev.emotion.core.models.TrainedModel;
+import dev.emotion.core.training.TrainedModel;
 import dev.emotion.core.training.MeanCrop;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -164,16 +166,16 @@ public final class FaceScorer implements AutoCloseable {
                 }
             }
             case AFFECT -> {
-                for (int k = 0; k < EmotionNet.Affect.EXPRESSIONS; k++) {
+                for (int k = 0; k < AffectOutputs.EXPRESSIONS; k++) {
                     probs.put(Emotion.DOMINANT_LABELS.get(k), p[k]);
                 }
                 Map<String, Double> expressions = new LinkedHashMap<>();
-                for (int k = EmotionNet.Affect.EXPRESSIONS; k < EmotionNet.Affect.VALENCE; k++) {
-                    expressions.put(EmotionNet.Affect.LABELS.get(k), p[k]);
+                for (int k = AffectOutputs.EXPRESSIONS; k < AffectOutputs.VALENCE; k++) {
+                    expressions.put(AffectOutputs.LABELS.get(k), p[k]);
                 }
                 String dominant = probs.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-                return new FacePrediction(faceId, box, probs, dominant, p[EmotionNet.Affect.ATTENTION], null, null,
-                        expressions, p[EmotionNet.Affect.VALENCE], p[EmotionNet.Affect.ENGAGEMENT]);
+                return new FacePrediction(faceId, box, probs, dominant, p[AffectOutputs.ATTENTION], null, null,
+                        expressions, p[AffectOutputs.VALENCE], p[AffectOutputs.ENGAGEMENT]);
             }
             case EMOTION_MULTILABEL -> {
                 double max = 0;

@@ -5,7 +5,7 @@ import dev.emotion.core.contract.InferencePrediction.FacePrediction;
 import dev.emotion.core.faces.Detection;
 import dev.emotion.core.faces.FaceCropper;
 import dev.emotion.core.faces.FaceDetector;
-import dev.emotion.core.models.TrainedModel;
+import dev.emotion.core.training.TrainedModel;
 import dev.emotion.core.training.MeanCrop;
 import dev.emotion.core.video.VideoReader;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package dev.emotion.core.models;
 
+import dev.emotion.core.contract.AffectOutputs;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -47,7 +49,7 @@ public final class EmotionNet extends AbstractBlock {
     /**
      * Scores per sample: 8 classes (7 emotions + neutral), 7 independent labels, 1 attention value, one intensity
      * per AFFDEX expression (20; those a study does not annotate are masked out of the loss and the metrics), or for
-     * {@code affect} each head's outputs side by side (see {@link Affect}).
+     * {@code affect} each head's outputs side by side (see {@link AffectOutputs}).
      */
     public static int outputs(Task task) {
         return switch (task) {
@@ -55,7 +57,7 @@ public final class EmotionNet extends AbstractBlock {
             case EMOTION_MULTILABEL -> 7;
             case ATTENTION_REGRESSION -> 1;
             case EXPRESSION_REGRESSION -> dev.emotion.core.contract.EmotionLabels.AFFDEX_EXPRESSIONS.size();
-            case AFFECT -> Affect.OUTPUTS;
+            case AFFECT -> AffectOutputs.OUTPUTS;
         };
     }
 
@@ -70,39 +72,8 @@ public final class EmotionNet extends AbstractBlock {
                     .map(dev.emotion.core.contract.Emotion::label).toList();
             case ATTENTION_REGRESSION -> java.util.List.of("attention");
             case EXPRESSION_REGRESSION -> dev.emotion.core.contract.EmotionLabels.AFFDEX_EXPRESSIONS;
-            case AFFECT -> Affect.LABELS;
+            case AFFECT -> AffectOutputs.LABELS;
         };
-    }
-
-    /**
-     * Where each head of the {@code affect} model sits in its output row. The heads share the backbone and the
-     * hidden layer; each is its own set of columns of the output layer (a linear head per target, concatenated), with
-     * its own loss on its own targets.
-     */
-    public static final class Affect {
-        /** Logits of the 8 dominant classes (softmax). */
-        public static final int CLASSES = 0;
-        /** One logit per AFFDEX expression (sigmoid: intensity 0..1). */
-        public static final int EXPRESSIONS = 8;
-        /** Valence (tanh: -1..1). */
-        public static final int VALENCE = EXPRESSIONS + dev.emotion.core.contract.EmotionLabels.AFFDEX_EXPRESSIONS
-                .size();
-        /** Engagement (sigmoid: 0..1). */
-        public static final int ENGAGEMENT = VALENCE + 1;
-        /** Attention (sigmoid: 0..1). */
-        public static final int ATTENTION = ENGAGEMENT + 1;
-        public static final int OUTPUTS = ATTENTION + 1;
-        public static final java.util.List<String> LABELS = labels();
-
-        private Affect() {
-        }
-
-        private static java.util.List<String> labels() {
-            java.util.List<String> l = new java.util.ArrayList<>(dev.emotion.core.contract.Emotion.DOMINANT_LABELS);
-            l.addAll(dev.emotion.core.contract.EmotionLabels.AFFDEX_EXPRESSIONS);
-            l.addAll(java.util.List.of("valence", "engagement", "attention"));
-            return java.util.List.copyOf(l);
-        }
     }
 
     /** The architecture with its default backbone (ImageNet ResNet-50 / ViT-B/16 for the pretrained ones). */

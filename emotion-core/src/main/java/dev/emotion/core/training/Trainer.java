@@ -1,5 +1,7 @@
 package dev.emotion.core.training;
 
+import dev.emotion.core.contract.AffectOutputs;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -11,12 +13,12 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.emotion.core.contract.Architecture;
 import dev.emotion.core.contract.Task;
-import dev.emotion.core.evaluation.ClassificationMetrics;
-import dev.emotion.core.evaluation.ExpressionMetrics;
-import dev.emotion.core.evaluation.IdentityProbe;
-import dev.emotion.core.evaluation.MultilabelMetrics;
-import dev.emotion.core.evaluation.Probabilities;
-import dev.emotion.core.evaluation.RegressionMetrics;
+import dev.emotion.core.metrics.ClassificationMetrics;
+import dev.emotion.core.metrics.ExpressionMetrics;
+import dev.emotion.core.metrics.IdentityProbe;
+import dev.emotion.core.metrics.MultilabelMetrics;
+import dev.emotion.core.metrics.Probabilities;
+import dev.emotion.core.metrics.RegressionMetrics;
 import dev.emotion.core.models.EmotionNet;
 import dev.emotion.core.models.Backbone;
 import dev.emotion.core.models.ModelSpec;
@@ -609,7 +611,7 @@ public final class Trainer {
      */
     static NDArray affectLoss(NDManager m, NDArray out, List<Sample> samples, int[] idx, float[] classWeights) {
         int n = idx.length;
-        int classes = EmotionNet.Affect.EXPRESSIONS;
+        int classes = AffectOutputs.EXPRESSIONS;
         float[] oneHot = new float[n * classes];
         float[] w = new float[n];
         float[] valence = new float[n];
@@ -634,19 +636,19 @@ public final class Trainer {
                 }
             }
         }
-        NDArray logits = out.get(":, {}:{}", EmotionNet.Affect.CLASSES, EmotionNet.Affect.EXPRESSIONS);
+        NDArray logits = out.get(":, {}:{}", AffectOutputs.CLASSES, AffectOutputs.EXPRESSIONS);
         NDArray nll = logits.logSoftmax(1).mul(m.create(FloatBuffer.wrap(oneHot), new Shape(n, classes)))
                 .sum(new int[] {1}).neg();
         NDArray wt = m.create(w);
         NDArray loss = nll.mul(wt).sum().div(wt.sum().maximum(1e-6f)).mul(AFFECT_LOSS_WEIGHTS[0]);
         float[][] tm = expressionTargets(samples, idx);
         loss = loss.add(maskedSquaredError(m, ai.djl.nn.Activation.sigmoid(out.get(":, {}:{}",
-                EmotionNet.Affect.EXPRESSIONS, EmotionNet.Affect.VALENCE)), tm[0], tm[1], n)
+                AffectOutputs.EXPRESSIONS, AffectOutputs.VALENCE)), tm[0], tm[1], n)
                 .mul(AFFECT_LOSS_WEIGHTS[1]));
-        loss = loss.add(maskedSquaredError(m, out.get(":, {}:{}", EmotionNet.Affect.VALENCE,
-                EmotionNet.Affect.ENGAGEMENT).tanh(), valence, valenceMask, n).mul(AFFECT_LOSS_WEIGHTS[2]));
-        NDArray rest = ai.djl.nn.Activation.sigmoid(out.get(":, {}:{}", EmotionNet.Affect.ENGAGEMENT,
-                EmotionNet.Affect.OUTPUTS));
+        loss = loss.add(maskedSquaredError(m, out.get(":, {}:{}", AffectOutputs.VALENCE,
+                AffectOutputs.ENGAGEMENT).tanh(), valence, valenceMask, n).mul(AFFECT_LOSS_WEIGHTS[2]));
+        NDArray rest = ai.djl.nn.Activation.sigmoid(out.get(":, {}:{}", AffectOutputs.ENGAGEMENT,
+                AffectOutputs.OUTPUTS));
         for (int k = 0; k < 2; k++) {
             float[] t = new float[n];
             float[] mask = new float[n];
@@ -844,7 +846,7 @@ public final class Trainer {
                 score = "neg_mae";
             }
             case AFFECT -> {
-                all = new LinkedHashMap<>(dev.emotion.core.evaluation.AffectMetrics.of(Probabilities.of(task, logits),
+                all = new LinkedHashMap<>(dev.emotion.core.metrics.AffectMetrics.of(Probabilities.of(task, logits),
                         affectTargets(samples)));
                 keep = List.of("accuracy", "macro_f1", "balanced_accuracy", "expressions_mae", "expressions_ccc",
                         "valence_mae", "valence_ccc", "engagement_mae", "attention_mae");
@@ -870,13 +872,13 @@ public final class Trainer {
     }
 
     /** Every target of the {@code affect} heads, per sample (NaN or -1 where the frame has none). */
-    public static dev.emotion.core.evaluation.AffectMetrics.Targets affectTargets(List<Sample> samples) {
+    public static dev.emotion.core.metrics.AffectMetrics.Targets affectTargets(List<Sample> samples) {
         double[][] dims = new double[samples.size()][];
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
             dims[i] = new double[] {s.valence(), s.engagement(), s.attention()};
         }
-        return new dev.emotion.core.evaluation.AffectMetrics.Targets(samples.stream().mapToInt(Sample::dominant)
+        return new dev.emotion.core.metrics.AffectMetrics.Targets(samples.stream().mapToInt(Sample::dominant)
                 .toArray(), expressionTargets(samples), dims);
     }
 

@@ -71,7 +71,7 @@ public final class StudyCatalog {
         }
         Map<Split, Long> perSplit = new EnumMap<>(Split.class);
         byVideo.values().forEach(p -> perSplit.merge(p.split(), p.faces(), Long::sum));
-        Map<String, Integer> folds = dev.emotion.core.ingest.ParticipantSplits.lopoFolds(
+        Map<String, Integer> folds = dev.emotion.core.contract.ParticipantSplits.lopoFolds(
                 byVideo.values().stream().map(ParticipantCounts::participantId).toList());
         return new StudySummary(studyId, ordered.stream().map(IngestCompleted::jobId).toList(),
                 new ArrayList<>(byVideo.values()), perSplit, labels, excluded, List.copyOf(sources), List.copyOf(detectors),

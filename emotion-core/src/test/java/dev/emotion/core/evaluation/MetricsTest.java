@@ -1,5 +1,12 @@
 package dev.emotion.core.evaluation;
 
+import dev.emotion.core.metrics.Bootstrap;
+import dev.emotion.core.metrics.ClassificationMetrics;
+import dev.emotion.core.metrics.MultilabelMetrics;
+import dev.emotion.core.metrics.Probabilities;
+import dev.emotion.core.metrics.RegressionMetrics;
+import dev.emotion.core.metrics.Roc;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package dev.emotion.core.evaluation;
 
+import dev.emotion.core.metrics.Bootstrap;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package dev.emotion.core.evaluation;
 
+import dev.emotion.core.metrics.AuOracle;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +11,7 @@ import dev.emotion.core.contract.Architecture;
 import dev.emotion.core.contract.Contracts;
 import dev.emotion.core.contract.Split;
 import dev.emotion.core.contract.Task;
-import dev.emotion.core.models.TrainedModel;
+import dev.emotion.core.training.TrainedModel;
 import dev.emotion.core.training.Sample;
 import dev.emotion.core.training.SampleStore;
 import dev.emotion.core.training.TrainingFixtures;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.emotion.core.contract.Architecture;
 import dev.emotion.core.contract.Task;
 import dev.emotion.core.training.TrainingFixtures;
-import dev.emotion.core.models.TrainedModel;
+import dev.emotion.core.training.TrainedModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

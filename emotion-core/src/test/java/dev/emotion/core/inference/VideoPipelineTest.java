@@ -13,7 +13,7 @@ import dev.emotion.core.faces.FaceCropper;
 import dev.emotion.core.faces.FaceDetector;
 import dev.emotion.core.faces.FaceDetectors;
 import dev.emotion.core.faces.FacePipeline;
-import dev.emotion.core.models.TrainedModel;
+import dev.emotion.core.training.TrainedModel;
 import dev.emotion.core.synth.SyntheticStudy;
 import dev.emotion.core.training.TrainingFixtures;
 import dev.emotion.core.video.VideoException;

@@ -1,5 +1,7 @@
 package dev.emotion.core.ingest;
 
+import dev.emotion.core.contract.ParticipantSplits;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

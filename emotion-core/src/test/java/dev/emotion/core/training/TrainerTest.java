@@ -1,5 +1,7 @@
 package dev.emotion.core.training;
 
+import dev.emotion.core.contract.AffectOutputs;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -124,7 +126,7 @@ class TrainerTest {
         }
         double[][] constant = new double[truth.length][];
         java.util.Arrays.fill(constant, means);
-        double constantMae = dev.emotion.core.evaluation.ExpressionMetrics.of(constant, truth,
+        double constantMae = dev.emotion.core.metrics.ExpressionMetrics.of(constant, truth,
                 EmotionNet.labels(task)).headline().get("mae");
         System.out.printf("expressions on the test participant: %s; constant guess MAE %.4f%n", onTest.metrics(),
                 constantMae);
@@ -165,7 +167,7 @@ class TrainerTest {
         }
         double[][] constant = new double[truth.length][];
         java.util.Arrays.fill(constant, means);
-        double constantExpressions = dev.emotion.core.evaluation.ExpressionMetrics.of(constant, truth,
+        double constantExpressions = dev.emotion.core.metrics.ExpressionMetrics.of(constant, truth,
                 EmotionNet.labels(Task.EXPRESSION_REGRESSION)).headline().get("mae");
         System.out.printf("affect on the test participant: %s; chance %.3f, constant valence MAE %.4f, constant "
                 + "expressions MAE %.4f%n", e.metrics(), chance, constantValence, constantExpressions);
@@ -182,13 +184,13 @@ class TrainerTest {
         Sample valenceOnly = new Sample("b", "j", "p", Split.TRAIN, null, -1, new float[7], 0.7f, "v", 0, null,
                 0.4f, Float.NaN);
         try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
-            NDArray out = m.randomNormal(new Shape(2, EmotionNet.Affect.OUTPUTS));
+            NDArray out = m.randomNormal(new Shape(2, AffectOutputs.OUTPUTS));
             out.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 gc.backward(Trainer.affectLoss(m, out, List.of(classOnly, valenceOnly), new int[] {0, 1}, null));
             }
             float[] g = out.getGradient().toFloatArray();
-            int k = EmotionNet.Affect.OUTPUTS;
+            int k = AffectOutputs.OUTPUTS;
             java.util.function.BiFunction<Integer, int[], Double> norm = (row, cols) -> {
                 double sum = 0;
                 for (int col = cols[0]; col < cols[1]; col++) {
@@ -196,11 +198,11 @@ class TrainerTest {
                 }
                 return sum;
             };
-            int[] classes = {EmotionNet.Affect.CLASSES, EmotionNet.Affect.EXPRESSIONS};
-            int[] expressions = {EmotionNet.Affect.EXPRESSIONS, EmotionNet.Affect.VALENCE};
-            int[] valence = {EmotionNet.Affect.VALENCE, EmotionNet.Affect.ENGAGEMENT};
-            int[] engagement = {EmotionNet.Affect.ENGAGEMENT, EmotionNet.Affect.ATTENTION};
-            int[] attention = {EmotionNet.Affect.ATTENTION, EmotionNet.Affect.OUTPUTS};
+            int[] classes = {AffectOutputs.CLASSES, AffectOutputs.EXPRESSIONS};
+            int[] expressions = {AffectOutputs.EXPRESSIONS, AffectOutputs.VALENCE};
+            int[] valence = {AffectOutputs.VALENCE, AffectOutputs.ENGAGEMENT};
+            int[] engagement = {AffectOutputs.ENGAGEMENT, AffectOutputs.ATTENTION};
+            int[] attention = {AffectOutputs.ATTENTION, AffectOutputs.OUTPUTS};
             assertTrue(norm.apply(0, classes) > 0, "the labelled frame trains the class head");
             assertEquals(0.0, norm.apply(1, classes), "no dominant label: no class gradient");
             assertEquals(0.0, norm.apply(0, valence), "no valence: no valence gradient");

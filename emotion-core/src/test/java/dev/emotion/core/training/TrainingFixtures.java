@@ -5,7 +5,7 @@ import dev.emotion.core.faces.FaceDetector;
 import dev.emotion.core.faces.FaceDetectors;
 import dev.emotion.core.faces.FacePipeline;
 import dev.emotion.core.ingest.IngestOptions;
-import dev.emotion.core.ingest.ParticipantSplits;
+import dev.emotion.core.contract.ParticipantSplits;
 import dev.emotion.core.ingest.VideoIngest;
 import dev.emotion.core.synth.SyntheticStudy;
 import java.io.IOException;
@@ -50,7 +50,7 @@ public final class TrainingFixtures {
                 net.saveParameters(os);
             }
         }
-        java.util.Map<String, Object> description = dev.emotion.core.models.TrainedModel.description(
+        java.util.Map<String, Object> description = dev.emotion.core.training.TrainedModel.description(
                 a.id() + "-" + t.id(), dev.emotion.core.models.ModelSpec.of(a), t);
         description.put("config", java.util.Map.of("studyId", "fixture"));
         java.nio.file.Files.write(d.resolve("model.json"), dev.emotion.core.contract.Contracts.mapper()

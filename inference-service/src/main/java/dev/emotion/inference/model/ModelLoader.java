@@ -3,7 +3,7 @@ package dev.emotion.inference.model;
 import dev.emotion.core.contract.ModelTrained;
 import dev.emotion.core.contract.Task;
 import dev.emotion.core.inference.ModelSlot;
-import dev.emotion.core.models.TrainedModel;
+import dev.emotion.core.training.TrainedModel;
 import dev.emotion.core.view.ModelCatalog;
 import dev.emotion.kit.ApiErrors;
 import io.quarkus.runtime.ShutdownEvent;

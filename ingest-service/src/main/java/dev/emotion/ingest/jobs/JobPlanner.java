@@ -1,7 +1,7 @@
 package dev.emotion.ingest.jobs;
 
 import dev.emotion.core.contract.Split;
-import dev.emotion.core.ingest.ParticipantSplits;
+import dev.emotion.core.contract.ParticipantSplits;
 import dev.emotion.core.ingest.StudyFolder;
 import dev.emotion.core.labels.AffdexCsvReader;
 import dev.emotion.core.labels.LabelFileException;

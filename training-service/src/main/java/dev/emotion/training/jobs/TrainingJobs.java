@@ -10,7 +10,7 @@ import dev.emotion.core.contract.Topic;
 import dev.emotion.core.contract.TrainingProgress;
 import dev.emotion.core.models.Backbone;
 import dev.emotion.core.models.ModelSpec;
-import dev.emotion.core.models.TrainedModel;
+import dev.emotion.core.training.TrainedModel;
 import dev.emotion.core.models.weights.PretrainedWeights;
 import dev.emotion.core.training.CurvesChart;
 import dev.emotion.core.training.Sample;

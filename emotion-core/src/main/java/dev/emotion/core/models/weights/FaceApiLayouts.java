@@ -19,7 +19,7 @@ public final class FaceApiLayouts {
 
     /** The directory deploy/models/fetch-models.sh fills with face-api's files. */
     public static Path defaultDir() {
-        return dev.emotion.core.faces.FaceDetectors.modelsDir().resolve("face-api");
+        return dev.emotion.core.ModelFiles.dir().resolve("face-api");
     }
 
     public static WeightLayout expression() {

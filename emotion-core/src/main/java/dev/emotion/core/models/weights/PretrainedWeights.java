@@ -1,7 +1,7 @@
 package dev.emotion.core.models.weights;
 
 import ai.djl.nn.Block;
-import dev.emotion.core.faces.FaceDetectors;
+import dev.emotion.core.ModelFiles;
 import dev.emotion.core.models.Backbone;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +47,7 @@ public final class PretrainedWeights {
 
     public static Path imagenetDir() {
         String dir = System.getenv("EMOTION_WEIGHTS_DIR");
-        return dir != null && !dir.isBlank() ? Path.of(dir) : FaceDetectors.modelsDir().resolve("imagenet");
+        return dir != null && !dir.isBlank() ? Path.of(dir) : ModelFiles.dir().resolve("imagenet");
     }
 
     /** The files looked for when no location is given, in order. */

@@ -1,4 +1,8 @@
-package dev.emotion.core.models;
+package dev.emotion.core.training;
+
+import dev.emotion.core.models.Backbone;
+import dev.emotion.core.models.EmotionNet;
+import dev.emotion.core.models.ModelSpec;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -11,7 +15,7 @@ import dev.emotion.core.contract.Architecture;
 import dev.emotion.core.contract.Contracts;
 import dev.emotion.core.contract.Task;
 import dev.emotion.core.FileNames;
-import dev.emotion.core.evaluation.Probabilities;
+import dev.emotion.core.metrics.Probabilities;
 import dev.emotion.core.training.BatchLoader;
 import dev.emotion.core.training.Trainer;
 import java.io.IOException;

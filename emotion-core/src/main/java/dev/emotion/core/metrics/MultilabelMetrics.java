@@ -1,4 +1,4 @@
-package dev.emotion.core.evaluation;
+package dev.emotion.core.metrics;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.emotion.core.evaluation;
+package dev.emotion.core.metrics;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,7 +37,7 @@ public record RegressionMetrics(int samples, double mae, double rmse, double pea
                 pearson(Ranking.averageRanks(predicted), Ranking.averageRanks(truth)), ccc);
     }
 
-    static double pearson(double[] a, double[] b) {
+    public static double pearson(double[] a, double[] b) {
         double ma = mean(a);
         double mb = mean(b);
         double cov = 0;

@@ -1,4 +1,4 @@
-package dev.emotion.core.evaluation;
+package dev.emotion.core.metrics;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -103,7 +103,7 @@ public final class AuOracle {
         if (people.size() < 2) {
             throw new IllegalArgumentException("cross-validation needs at least 2 participants; got " + people);
         }
-        return crossValidate(all, labels, dev.emotion.core.ingest.ParticipantSplits.groupedFolds(people, k, seed));
+        return crossValidate(all, labels, dev.emotion.core.contract.ParticipantSplits.groupedFolds(people, k, seed));
     }
 
     /** Cross-validation over given participant groups (e.g. the folds a model was cross-validated on). */

@@ -1,8 +1,8 @@
-package dev.emotion.core.evaluation;
+package dev.emotion.core.metrics;
 
 import dev.emotion.core.contract.Emotion;
 import dev.emotion.core.contract.EmotionLabels;
-import dev.emotion.core.models.EmotionNet.Affect;
+import dev.emotion.core.contract.AffectOutputs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +48,7 @@ public final class AffectMetrics {
             double[][] p = new double[labelled.length][];
             for (int i = 0; i < labelled.length; i++) {
                 truth[i] = t.dominant()[labelled[i]];
-                p[i] = java.util.Arrays.copyOfRange(outputs[labelled[i]], Affect.CLASSES, Affect.EXPRESSIONS);
+                p[i] = java.util.Arrays.copyOfRange(outputs[labelled[i]], AffectOutputs.CLASSES, AffectOutputs.EXPRESSIONS);
             }
             Map<String, Double> cls = ClassificationMetrics.of(truth, p, Emotion.DOMINANT_LABELS).headline();
             for (String k : List.of("accuracy", "macro_f1", "weighted_f1", "balanced_accuracy", "auc_macro")) {
@@ -57,7 +57,7 @@ public final class AffectMetrics {
                 }
             }
         }
-        double[][] expr = Probabilities.columns(outputs, Affect.EXPRESSIONS, Affect.VALENCE);
+        double[][] expr = Probabilities.columns(outputs, AffectOutputs.EXPRESSIONS, AffectOutputs.VALENCE);
         if (annotated(t.expressions())) {
             ExpressionMetrics.of(expr, t.expressions(), EmotionLabels.AFFDEX_EXPRESSIONS).headline().forEach((k, v) -> {
                 if (k.contains(":")) {
@@ -67,7 +67,7 @@ public final class AffectMetrics {
                 }
             });
         }
-        double[][] dims = Probabilities.columns(outputs, Affect.VALENCE, Affect.OUTPUTS);
+        double[][] dims = Probabilities.columns(outputs, AffectOutputs.VALENCE, AffectOutputs.OUTPUTS);
         if (annotated(t.dimensions())) {
             ExpressionMetrics.of(dims, t.dimensions(), DIMENSIONS).perExpression().forEach((name, r) -> {
                 m.put(name + "_mae", r.mae());

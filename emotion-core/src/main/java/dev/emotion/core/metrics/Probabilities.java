@@ -1,4 +1,6 @@
-package dev.emotion.core.evaluation;
+package dev.emotion.core.metrics;
+
+import dev.emotion.core.contract.AffectOutputs;
 
 /** From head outputs (logits) to probabilities: softmax over classes (with a temperature), sigmoid per output. */
 public final class Probabilities {
@@ -54,8 +56,8 @@ public final class Probabilities {
     }
 
     private static double[][] affect(double[][] logits) {
-        int classes = dev.emotion.core.models.EmotionNet.Affect.EXPRESSIONS;
-        int valence = dev.emotion.core.models.EmotionNet.Affect.VALENCE;
+        int classes = dev.emotion.core.contract.AffectOutputs.EXPRESSIONS;
+        int valence = dev.emotion.core.contract.AffectOutputs.VALENCE;
         double[][] out = sigmoid(logits);
         for (int i = 0; i < logits.length; i++) {
             double[] p = softmax(new double[][] {java.util.Arrays.copyOfRange(logits[i], 0, classes)}, 1)[0];

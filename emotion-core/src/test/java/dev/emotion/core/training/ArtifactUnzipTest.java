@@ -1,4 +1,4 @@
-package dev.emotion.core.models;
+package dev.emotion.core.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.emotion.core.evaluation;
+package dev.emotion.core.metrics;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,7 +65,7 @@ public final class Bootstrap {
     }
 
     /** Linear interpolation between order statistics (numpy's default). */
-    static double percentile(double[] sorted, double q) {
+    public static double percentile(double[] sorted, double q) {
         if (sorted.length == 1) {
             return sorted[0];
         }

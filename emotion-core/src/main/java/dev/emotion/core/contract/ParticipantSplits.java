@@ -1,4 +1,4 @@
-package dev.emotion.core.ingest;
+package dev.emotion.core.contract;
 
 import dev.emotion.core.contract.Split;
 import java.util.ArrayList;

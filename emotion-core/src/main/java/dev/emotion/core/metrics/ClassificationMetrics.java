@@ -1,4 +1,4 @@
-package dev.emotion.core.evaluation;
+package dev.emotion.core.metrics;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +21,7 @@ public record ClassificationMetrics(int samples, List<String> labels, double acc
     }
 
     /** log-loss clips probabilities to [eps, 1 - eps], as scikit-learn does. */
-    static final double EPS = 1e-15;
+    public static final double EPS = 1e-15;
 
     /**
      * @param truth  class index per sample
@@ -116,7 +116,7 @@ public record ClassificationMetrics(int samples, List<String> labels, double acc
         return m;
     }
 
-    static int argMax(double[] row) {
+    public static int argMax(double[] row) {
         int best = 0;
         for (int j = 1; j < row.length; j++) {
             if (row[j] > row[best]) {
