@@ -53,12 +53,17 @@ final class CrossValidateCommand {
                 : " LOPO"), total, "folds");
         int shown = -1;
         Stall stall = new Stall("cross-validation " + id);
-        while (true) {
+        long foldSteps = 0;
+        for (int poll = 0; ; poll++) {
             Thread.sleep(1000);
             JsonNode s = service.get("/api/v1/cross-validations/" + id);
             String state = s.path("state").asText();
             int done = s.path("folds").size();
-            stall.seen(state + ", " + done + " folds done, " + s.path("message").asText());
+            if (poll % 30 == 0) {
+                foldSteps = foldSteps(service, id); // a fold can train longer than the stall limit: its steps count
+            }
+            stall.seen(state + ", " + done + " folds done, " + foldSteps + " training steps in its folds, "
+                    + s.path("message").asText());
             if (state.equals("failed")) {
                 bar.finish(done, "failed");
                 System.err.println("cross-validate: failed: " + s.path("message").asText());
@@ -83,6 +88,19 @@ final class CrossValidateCommand {
                 bar.update(done, s.path("message").asText(""));
             }
         }
+    }
+
+    /** The optimizer steps the cross-validation's fold trainings have reported so far (their ids start with its id). */
+    static long foldSteps(ServiceClient service, String id) throws Exception {
+        long steps = 0;
+        var trainings = service.get("/api/v1/trainings").fields();
+        while (trainings.hasNext()) {
+            var t = trainings.next();
+            if (t.getKey().startsWith(id + "-")) {
+                steps += t.getValue().path("step").asLong();
+            }
+        }
+        return steps;
     }
 
     static void print(JsonNode s) {
