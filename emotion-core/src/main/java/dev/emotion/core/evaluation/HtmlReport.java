@@ -2,271 +2,230 @@ package dev.emotion.core.evaluation;
 
 import dev.emotion.core.metrics.AuOracle;
 import dev.emotion.core.metrics.Bootstrap;
-import dev.emotion.core.metrics.ClassificationMetrics;
 
 import dev.emotion.core.FileNames;
+import io.quarkus.qute.Engine;
+import io.quarkus.qute.HtmlEscaper;
+import io.quarkus.qute.ReflectionValueResolver;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.Variant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The study's report as one self-contained HTML page next to its PNG charts. A small script at the end counts the
- * images that loaded and says so on the page (a broken chart is visible, and headless browsers can check it).
+ * The study's report as one self-contained HTML page next to its PNG charts, from the Qute template
+ * {@code report.html} beside this class (values escaped by Qute): this class only shapes the numbers into rows. A
+ * small script at the end counts the images that loaded and says so on the page (a broken chart is visible, and
+ * headless browsers can check it).
  */
 final class HtmlReport {
+
+    /** Qute, standalone: values are HTML-escaped; the template is parsed once. */
+    private static final Engine ENGINE = Engine.builder().addDefaults().addValueResolver(new ReflectionValueResolver())
+            .addResultMapper(new HtmlEscaper(List.of(Variant.TEXT_HTML))).build();
+    private static final Template TEMPLATE = ENGINE.parse(template(), Variant.forContentType(Variant.TEXT_HTML));
 
     private HtmlReport() {
     }
 
+    record CrossValidationRow(String id, String architecture, String task, String scheme, int folds, String accuracy,
+                              String macroF1, String balancedAccuracy, String perFold) {
+    }
+
+    record Image(String file, String alt) {
+    }
+
+    record Cell(String value, String ci) {
+    }
+
+    record SummaryRow(String modelId, String anchor, String display, String architecture, String task, int testFrames,
+                      List<Cell> cells, String auc, String ece, String p50, String throughput, String parameters) {
+    }
+
+    record CeilingRow(String kind, String who, String on, String macroF1, String balancedAccuracy, String accuracy) {
+    }
+
+    record Ceiling(int expressions, List<CeilingRow> rows) {
+    }
+
+    record McNemarRow(String pair, long firstOnly, long secondOnly, String p, String significant) {
+    }
+
+    record MetricRow(String name, String value, String ci) {
+    }
+
+    record ExpressionRow(String name, String facs, String mae, String pearson, String ccc) {
+    }
+
+    record AgreementRow(String name, int frames, String pearson, String ccc, String mae) {
+    }
+
+    record ClassRow(String label, String precision, String recall, String f1, long support, String auc) {
+    }
+
+    record ParticipantRow(String participant, List<String> values) {
+    }
+
+    record ModelSection(String modelId, String anchor, String description, List<MetricRow> metrics,
+                        List<ExpressionRow> expressions, List<AgreementRow> agreement, String temperature,
+                        List<ClassRow> perClass, List<String> participantColumns,
+                        List<ParticipantRow> perParticipant, List<Image> images, String attentionNote,
+                        List<String> notes) {
+    }
+
     static String render(StudyReport r, boolean comparisonChart) {
-        StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Evaluation: ")
-                .append(esc(r.studyId())).append("</title><style>")
-                .append("body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;")
-                // a table wider than the page scrolls inside itself instead of pushing the page sideways
-                .append("margin:1em 0;display:block;max-width:100%;overflow-x:auto}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
-                .append("th{background:#f0f0f0}td:first-child,th:first-child{text-align:left}")
-                .append(".rec{background:#e8f5e9;padding:1em;border-left:4px solid #2e7d32}")
-                .append(".note{color:#8a6d3b}img{max-width:100%;margin:0.5em 0}</style></head><body>\n");
-        h.append("<h1>Model evaluation: ").append(esc(r.studyId())).append("</h1>\n<p>Evaluation ")
-                .append(esc(r.evaluationId())).append(", ").append(r.createdAt()).append(". Metrics on held-out ")
-                .append("participants only; intervals are 95 % bootstrap CIs (participants, then frames).</p>\n");
         Recommendation rec = r.recommendation();
-        h.append("<div class=\"rec\" id=\"recommendation\"><b>Recommended for deployment: ")
-                .append(rec.modelId() == null ? "none" : esc(rec.modelId())).append("</b><br>")
-                .append(esc(rec.reason())).append("</div>\n");
-        crossValidation(h, r);
-        h.append("<h2>Test split</h2>\n<table id=\"summary\"><tr><th>model</th><th>architecture</th><th>task</th>")
-                .append("<th>test frames</th><th>accuracy</th><th>macro-F1</th><th>balanced acc.</th><th>AUC</th>")
-                .append("<th>ECE (before / after T)</th><th>p50 ms</th><th>img/s (b32)</th><th>params</th></tr>\n");
         Map<String, String> display = DisplayNames.of(r.models().stream().map(ModelEvaluator.ModelResult::modelId)
                 .toList());
-        for (ModelEvaluator.ModelResult m : r.models()) {
-            h.append("<tr data-model=\"").append(esc(m.modelId())).append("\"><td title=\"").append(esc(m.modelId()))
-                    .append("\"><a href=\"#model-").append(esc(FileNames.safe(m.modelId()))).append("\">")
-                    .append(esc(display.get(m.modelId()))).append("</a>")
-                    .append("</td><td>").append(m.architecture().id()).append("</td><td>").append(m.task().id())
-                    .append("</td><td>").append(m.testSamples()).append("</td><td>")
-                    .append(withCi(m, "accuracy")).append("</td><td>").append(withCi(m, "macro_f1"))
-                    .append("</td><td>").append(withCi(m, "balanced_accuracy")).append("</td><td>")
-                    .append(num(m.metrics().get("auc_macro"))).append("</td><td>");
-            if (m.calibration() != null) {
-                h.append(num(m.calibration().eceBefore())).append(" / ").append(num(m.calibration().eceAfter()));
-            } else {
-                h.append("-");
+        return TEMPLATE.data("studyId", r.studyId())
+                .data("evaluationId", r.evaluationId())
+                .data("createdAt", String.valueOf(r.createdAt()))
+                .data("recommended", rec.modelId() == null ? "none" : rec.modelId())
+                .data("reason", rec.reason())
+                .data("crossValidations", crossValidations(r))
+                .data("crossValidationCharts", r.crossValidations().stream()
+                        .filter(cv -> cv.mean().containsKey("accuracy") || cv.mean().containsKey("micro_f1"))
+                        .map(cv -> new Image(StudyReport.crossValidationChart(cv), cv.architecture().id()
+                                + " cross-validation")).toList())
+                .data("summary", r.models().stream().map(m -> summary(m, display.get(m.modelId()))).toList())
+                .data("comparisonChart", comparisonChart)
+                .data("ceiling", ceiling(r))
+                .data("mcnemar", r.mcnemar().stream().map(t -> new McNemarRow(t.first() + " vs " + t.second(),
+                        t.firstOnlyCorrect(), t.secondOnlyCorrect(), num(t.pValue()), t.significant() ? "yes" : "no"))
+                        .toList())
+                .data("notes", r.notes())
+                .data("models", r.models().stream().map(m -> section(r, m)).toList())
+                .render();
+    }
+
+    private static String template() {
+        try (var in = HtmlReport.class.getResourceAsStream("report.html")) {
+            if (in == null) {
+                throw new IllegalStateException("report.html is missing from emotion-core's resources");
             }
-            h.append("</td><td>").append(num(m.efficiency().latencyP50Ms())).append("</td><td>")
-                    .append(num(m.efficiency().throughputImagesPerSecond())).append("</td><td>")
-                    .append(String.format(Locale.ROOT, "%,d", m.efficiency().totalParameters()))
-                    .append("</td></tr>\n");
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        h.append("</table>\n");
-        if (comparisonChart) {
-            h.append(img("model_comparison.png", "model comparison"));
-        }
-        ceiling(h, r);
-        if (!r.mcnemar().isEmpty()) {
-            h.append("<h2>Statistical tests (McNemar, exact)</h2>\n<table><tr><th>pair</th><th>only first right</th>")
-                    .append("<th>only second right</th><th>p</th><th>significant at 0.05</th></tr>\n");
-            for (McNemar t : r.mcnemar()) {
-                h.append("<tr><td>").append(esc(t.first())).append(" vs ").append(esc(t.second())).append("</td><td>")
-                        .append(t.firstOnlyCorrect()).append("</td><td>").append(t.secondOnlyCorrect())
-                        .append("</td><td>").append(num(t.pValue())).append("</td><td>")
-                        .append(t.significant() ? "yes" : "no").append("</td></tr>\n");
-            }
-            h.append("</table>\n");
-        }
-        for (String note : r.notes()) {
-            h.append("<p class=\"note\">").append(esc(note)).append("</p>\n");
-        }
-        for (ModelEvaluator.ModelResult m : r.models()) {
-            h.append("<h2 id=\"model-").append(esc(FileNames.safe(m.modelId()))).append("\">")
-                    .append(esc(m.modelId())).append("</h2>\n<p>").append(m.architecture().id()).append(", ")
-                    .append(m.task().id()).append(", held-out participants ").append(esc(m.participants().toString()))
-                    .append(String.format(Locale.ROOT, "; %,d parameters (%,d trainable), %.1f MB on disk, latency "
-                                    + "p50 %.1f ms / p95 %.1f ms, peak memory growth %.0f MB (%s)</p>\n",
-                            m.efficiency().totalParameters(), m.efficiency().trainableParameters(),
-                            m.efficiency().sizeBytes() / 1e6, m.efficiency().latencyP50Ms(),
-                            m.efficiency().latencyP95Ms(), m.efficiency().peakMemoryGrowthBytes() / 1e6,
-                            esc(m.efficiency().machine())));
-            h.append("<table><tr><th>metric</th><th>value</th><th>95 % CI</th></tr>\n");
-            m.metrics().forEach((k, v) -> {
-                if (!k.contains(":")) {
-                    h.append("<tr><td>").append(esc(k)).append("</td><td>").append(num(v)).append("</td><td>")
-                            .append(ci(m.confidenceIntervals().get(k))).append("</td></tr>\n");
-                }
-            });
-            h.append("</table>\n");
-            if (m.metrics().keySet().stream().anyMatch(k -> k.startsWith("mae:"))) {
-                // expression_regression: one row per AFFDEX expression, with its FACS action unit
-                h.append("<table class=\"expressions\"><tr><th>expression</th><th>FACS</th><th>MAE (0..1)</th>")
-                        .append("<th>Pearson r</th><th>CCC</th></tr>\n");
-                for (String x : dev.emotion.core.contract.EmotionLabels.AFFDEX_EXPRESSIONS) {
-                    if (!m.metrics().containsKey("mae:" + x)) {
-                        continue;
-                    }
-                    h.append("<tr><td>").append(esc(x)).append("</td><td>")
-                            .append(esc(dev.emotion.core.contract.EmotionLabels.AFFDEX_FACS.get(x)));
-                    for (String metric : List.of("mae:", "pearson:", "ccc:")) {
-                        h.append("</td><td>").append(num(m.metrics().get(metric + x))).append(' ')
-                                .append(ci(m.confidenceIntervals().get(metric + x)));
-                    }
-                    h.append("</td></tr>\n");
-                }
-                h.append("</table>\n");
-            }
-            if (m.affdexAgreement() != null && !m.affdexAgreement().isEmpty()) {
-                h.append("<p>Agreement with AFFDEX over time on the held-out participants: each emotion's predicted ")
-                        .append("probability against the annotated score of the same frames (0..100), as facial-")
-                        .append("coding systems are compared; intervals resample participants, then frames.</p>\n")
-                        .append("<table data-agreement=\"").append(esc(m.modelId())).append("\"><tr><th>emotion</th>")
-                        .append("<th>frames</th><th>Pearson r</th><th>CCC</th><th>MAE</th></tr>\n");
-                for (Agreement.Channel c : m.affdexAgreement()) {
-                    h.append("<tr><td>").append(esc(c.name())).append("</td><td>").append(c.frames())
-                            .append("</td><td>").append(num(c.pearson())).append(' ').append(ci(c.pearsonCi()))
-                            .append("</td><td>").append(num(c.ccc())).append(' ').append(ci(c.cccCi()))
-                            .append("</td><td>").append(Agreement.withInterval(c.mae(), c.maeCi(), 1))
-                            .append("</td></tr>\n");
-                }
-                h.append("</table>\n");
-            }
-            if (m.calibration() != null && m.calibration().temperature() != null) {
-                h.append(String.format(Locale.ROOT, "<p>Temperature scaling (fitted on the validation split): T = "
-                        + "%.3f, ECE %.3f -> %.3f.</p>\n", m.calibration().temperature(), m.calibration().eceBefore(),
-                        m.calibration().eceAfter()));
-            }
-            if (m.classification() != null) {
-                h.append("<table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th>")
-                        .append("<th>AUC</th></tr>\n");
-                for (ClassificationMetrics.PerClass c : m.classification().perClass()) {
-                    h.append("<tr><td>").append(esc(c.label())).append("</td><td>").append(num(c.precision()))
-                            .append("</td><td>").append(num(c.recall())).append("</td><td>").append(num(c.f1()))
-                            .append("</td><td>").append(c.support()).append("</td><td>").append(num(c.auc()))
-                            .append("</td></tr>\n");
-                }
-                h.append("</table>\n");
-            }
-            h.append("<h3>Per participant</h3>\n<table><tr><th>participant</th>");
-            List<String> keys = m.metrics().keySet().stream().filter(k -> !k.contains(":")).toList();
-            keys.forEach(k -> h.append("<th>").append(esc(k)).append("</th>"));
-            h.append("</tr>\n");
-            m.perParticipant().forEach((p, v) -> {
-                h.append("<tr><td>").append(esc(p)).append("</td>");
-                keys.forEach(k -> h.append("<td>").append(num(v.get(k))).append("</td>"));
-                h.append("</tr>\n");
-            });
-            h.append("</table>\n");
-            Map<String, String> curves = r.trainingCurves().get(m.modelId());
-            if (curves != null) {
-                curves.forEach((k, file) -> h.append(img(file, m.modelId() + " training " + k)));
-            }
-            m.charts().forEach((k, file) -> h.append(img(file, m.modelId() + " " + k)));
-            if (m.attention() != null) {
-                h.append("<p>").append(esc(m.attention().note())).append("</p>\n");
-            }
-            for (String note : m.notes()) {
-                h.append("<p class=\"note\">").append(esc(note)).append("</p>\n");
-            }
-        }
-        h.append("<p id=\"image-check\">images: checking...</p>\n<script>window.addEventListener('load',function(){")
-                .append("var imgs=document.images,ok=0;for(var i=0;i<imgs.length;i++){if(imgs[i].complete&&")
-                .append("imgs[i].naturalWidth>0)ok++;}var e=document.getElementById('image-check');")
-                .append("e.textContent='images loaded: '+ok+' of '+imgs.length;e.dataset.loaded=ok;")
-                .append("e.dataset.total=imgs.length;});</script>\n</body></html>\n");
-        return h.toString();
     }
 
     /** The headline: per architecture, the cross-validation over people (every fold tested on people it never saw). */
-    private static void crossValidation(StringBuilder h, StudyReport r) {
-        if (r.crossValidations().isEmpty()) {
-            return;
-        }
-        h.append("<h2 id=\"cross-validation\">Cross-participant validation (the headline)</h2>\n")
-                .append("<p>One model per fold of held-out participants, trained on everyone else; mean &plusmn;")
-                .append(" standard deviation over folds. These are the figures measured on people no model of the")
-                .append(" fold saw; the test-split table below is one split of few people.</p>\n<table><tr><th>architecture</th><th>task</th>")
-                .append("<th>scheme</th><th>folds</th>")
-                .append("<th>accuracy</th><th>macro-F1</th><th>balanced acc.</th><th>per participant (macro-F1")
-                .append(" or MAE)</th></tr>\n");
+    private static List<CrossValidationRow> crossValidations(StudyReport r) {
+        List<CrossValidationRow> rows = new ArrayList<>();
         for (var cv : r.crossValidations()) {
             String perFoldMetric = cv.mean().containsKey("macro_f1") ? "macro_f1"
                     : cv.mean().containsKey("micro_f1") ? "micro_f1" : "mae";
             StringBuilder folds = new StringBuilder();
             for (var f : cv.folds()) {
-                folds.append(esc(f.participantId())).append(' ').append(num(f.metrics().get(perFoldMetric)))
-                        .append("; ");
+                folds.append(f.participantId()).append(' ').append(num(f.metrics().get(perFoldMetric))).append("; ");
             }
-            h.append("<tr data-crossval=\"").append(esc(cv.crossValidationId())).append("\"><td>")
-                    .append(cv.architecture().id()).append("</td><td>").append(cv.task().id()).append("</td><td>")
-                    .append(esc(cv.scheme())).append("</td><td>").append(cv.folds().size()).append("</td><td>")
-                    .append(meanSd(cv, "accuracy"))
-                    .append("</td><td>").append(meanSd(cv, "macro_f1")).append("</td><td>")
-                    .append(meanSd(cv, "balanced_accuracy")).append("</td><td>").append(folds).append("</td></tr>\n");
+            rows.add(new CrossValidationRow(cv.crossValidationId(), cv.architecture().id(), cv.task().id(),
+                    cv.scheme(), cv.folds().size(), meanSd(cv, "accuracy"), meanSd(cv, "macro_f1"),
+                    meanSd(cv, "balanced_accuracy"), folds.toString()));
         }
-        h.append("</table>\n");
-        for (var cv : r.crossValidations()) {
-            if (cv.mean().containsKey("accuracy") || cv.mean().containsKey("micro_f1")) {
-                h.append(img(StudyReport.crossValidationChart(cv), cv.architecture().id() + " cross-validation"));
-            }
-        }
+        return rows;
     }
 
-    /** The AU oracle (what the labels allow) above the models, the zero-training baseline below them. */
-    private static void ceiling(StringBuilder h, StudyReport r) {
+    private static SummaryRow summary(ModelEvaluator.ModelResult m, String display) {
+        String ece = m.calibration() == null ? "-"
+                : num(m.calibration().eceBefore()) + " / " + num(m.calibration().eceAfter());
+        return new SummaryRow(m.modelId(), FileNames.safe(m.modelId()), display, m.architecture().id(), m.task().id(),
+                m.testSamples(), List.of(withCi(m, "accuracy"), withCi(m, "macro_f1"),
+                withCi(m, "balanced_accuracy")), num(m.metrics().get("auc_macro")), ece,
+                num(m.efficiency().latencyP50Ms()), num(m.efficiency().throughputImagesPerSecond()),
+                String.format(Locale.ROOT, "%,d", m.efficiency().totalParameters()));
+    }
+
+    /** The AU oracle (what the labels allow) above the models, the zero-training baseline below them; null: none. */
+    private static Ceiling ceiling(StudyReport r) {
         LabelCeiling c = r.ceiling();
-        h.append("<h2 id=\"ceiling\">Ceiling and floor</h2>\n");
         if (c == null) {
-            h.append("<p class=\"note\">No AU oracle: the annotations have no facial-expression (action unit) ")
-                    .append("columns, so the ceiling of what the labels allow cannot be measured.</p>\n");
-            return;
+            return null;
         }
-        h.append("<p>The AU oracle is a multinomial logistic regression from the annotated facial expressions (")
-                .append(c.expressions().size()).append(" AFFDEX columns) to the dominant emotion: the ceiling of ")
-                .append("what the labels allow. The zero-training face-api baseline is the floor.</p>\n")
-                .append("<table id=\"ceiling-table\"><tr><th>who</th><th>on</th><th>macro-F1</th>")
-                .append("<th>balanced acc.</th><th>accuracy</th></tr>\n");
+        List<CeilingRow> rows = new ArrayList<>();
         if (c.test() != null) {
-            h.append("<tr data-ceiling=\"test\"><td>AU oracle (ceiling)</td><td>test split, ")
-                    .append(c.test().testSamples()).append(" frames</td><td>").append(num(c.test().macroF1()))
-                    .append("</td><td>").append(num(c.test().balancedAccuracy())).append("</td><td>")
-                    .append(num(c.test().accuracy())).append("</td></tr>\n");
+            rows.add(new CeilingRow("test", "AU oracle (ceiling)", "test split, " + c.test().testSamples() + " frames",
+                    num(c.test().macroF1()), num(c.test().balancedAccuracy()), num(c.test().accuracy())));
         }
         if (c.crossValidated() != null && !c.crossValidated().folds().isEmpty()) {
             AuOracle.CrossValidated cv = c.crossValidated();
-            h.append("<tr data-ceiling=\"crossval\"><td>AU oracle (ceiling)</td><td>").append(esc(c.scheme()))
-                    .append(", ").append(cv.folds().size()).append(" folds</td><td>")
-                    .append(num(cv.macroF1Mean())).append(" &plusmn; ").append(num(cv.macroF1Sd()))
-                    .append("</td><td>").append(num(cv.balancedAccuracyMean())).append(" &plusmn; ")
-                    .append(num(cv.balancedAccuracySd())).append("</td><td>").append(num(cv.accuracyMean()))
-                    .append(" &plusmn; ").append(num(cv.accuracySd())).append("</td></tr>\n");
+            rows.add(new CeilingRow("crossval", "AU oracle (ceiling)", c.scheme() + ", " + cv.folds().size()
+                    + " folds", num(cv.macroF1Mean()) + " ± " + num(cv.macroF1Sd()),
+                    num(cv.balancedAccuracyMean()) + " ± " + num(cv.balancedAccuracySd()),
+                    num(cv.accuracyMean()) + " ± " + num(cv.accuracySd())));
         }
         for (ModelEvaluator.ModelResult m : r.models()) {
-            if (m.classification() == null) {
-                continue;
+            if (m.classification() != null) {
+                boolean floor = m.architecture() == dev.emotion.core.contract.Architecture.FACE_EXPRESSION_BASELINE;
+                rows.add(new CeilingRow(null, m.modelId() + (floor ? " (floor)" : ""), "test split, "
+                        + m.testSamples() + " frames", num(m.metrics().get("macro_f1")),
+                        num(m.metrics().get("balanced_accuracy")), num(m.metrics().get("accuracy"))));
             }
-            boolean floor = m.architecture() == dev.emotion.core.contract.Architecture.FACE_EXPRESSION_BASELINE;
-            h.append("<tr><td>").append(esc(m.modelId())).append(floor ? " (floor)" : "").append("</td><td>test ")
-                    .append("split, ").append(m.testSamples()).append(" frames</td><td>")
-                    .append(num(m.metrics().get("macro_f1"))).append("</td><td>")
-                    .append(num(m.metrics().get("balanced_accuracy"))).append("</td><td>")
-                    .append(num(m.metrics().get("accuracy"))).append("</td></tr>\n");
         }
-        h.append("</table>\n");
+        return new Ceiling(c.expressions().size(), rows);
     }
 
-    private static String img(String file, String alt) {
-        return "<div><img src=\"" + esc(file) + "\" alt=\"" + esc(alt) + "\"></div>\n";
+    private static ModelSection section(StudyReport r, ModelEvaluator.ModelResult m) {
+        String description = m.architecture().id() + ", " + m.task().id() + ", held-out participants "
+                + m.participants() + String.format(Locale.ROOT, "; %,d parameters (%,d trainable), %.1f MB on disk, "
+                        + "latency p50 %.1f ms / p95 %.1f ms, peak memory growth %.0f MB (%s)",
+                m.efficiency().totalParameters(), m.efficiency().trainableParameters(),
+                m.efficiency().sizeBytes() / 1e6, m.efficiency().latencyP50Ms(), m.efficiency().latencyP95Ms(),
+                m.efficiency().peakMemoryGrowthBytes() / 1e6, m.efficiency().machine());
+        List<MetricRow> metrics = new ArrayList<>();
+        m.metrics().forEach((k, v) -> {
+            if (!k.contains(":")) {
+                metrics.add(new MetricRow(k, num(v), ci(m.confidenceIntervals().get(k))));
+            }
+        });
+        // expression_regression: one row per AFFDEX expression, with its FACS action unit
+        List<ExpressionRow> expressions = new ArrayList<>();
+        for (String x : dev.emotion.core.contract.EmotionLabels.AFFDEX_EXPRESSIONS) {
+            if (m.metrics().containsKey("mae:" + x)) {
+                expressions.add(new ExpressionRow(x, dev.emotion.core.contract.EmotionLabels.AFFDEX_FACS.get(x),
+                        withInterval(m, "mae:" + x), withInterval(m, "pearson:" + x), withInterval(m, "ccc:" + x)));
+            }
+        }
+        List<AgreementRow> agreement = m.affdexAgreement() == null ? List.of() : m.affdexAgreement().stream()
+                .map(c -> new AgreementRow(c.name(), c.frames(), num(c.pearson()) + " " + ci(c.pearsonCi()),
+                        num(c.ccc()) + " " + ci(c.cccCi()), Agreement.withInterval(c.mae(), c.maeCi(), 1))).toList();
+        String temperature = m.calibration() == null || m.calibration().temperature() == null ? null
+                : String.format(Locale.ROOT, "Temperature scaling (fitted on the validation split): T = %.3f, ECE "
+                        + "%.3f -> %.3f.", m.calibration().temperature(), m.calibration().eceBefore(),
+                m.calibration().eceAfter());
+        List<ClassRow> perClass = m.classification() == null ? List.of() : m.classification().perClass().stream()
+                .map(c -> new ClassRow(c.label(), num(c.precision()), num(c.recall()), num(c.f1()), c.support(),
+                        num(c.auc()))).toList();
+        List<String> columns = m.metrics().keySet().stream().filter(k -> !k.contains(":")).toList();
+        List<ParticipantRow> perParticipant = new ArrayList<>();
+        m.perParticipant().forEach((p, v) -> perParticipant.add(new ParticipantRow(p, columns.stream()
+                .map(k -> num(v.get(k))).toList())));
+        List<Image> images = new ArrayList<>();
+        Map<String, String> curves = r.trainingCurves().get(m.modelId());
+        if (curves != null) {
+            curves.forEach((k, file) -> images.add(new Image(file, m.modelId() + " training " + k)));
+        }
+        m.charts().forEach((k, file) -> images.add(new Image(file, m.modelId() + " " + k)));
+        return new ModelSection(m.modelId(), FileNames.safe(m.modelId()), description, metrics, expressions,
+                agreement, temperature, perClass, columns, perParticipant, images,
+                m.attention() == null ? null : m.attention().note(), m.notes());
     }
 
-    private static String withCi(ModelEvaluator.ModelResult m, String metric) {
+    private static String withInterval(ModelEvaluator.ModelResult m, String metric) {
+        return num(m.metrics().get(metric)) + " " + ci(m.confidenceIntervals().get(metric));
+    }
+
+    private static Cell withCi(ModelEvaluator.ModelResult m, String metric) {
         Double v = m.metrics().get(metric);
         if (v == null) {
-            return "-";
+            return new Cell("-", null);
         }
         Bootstrap.Interval ci = m.confidenceIntervals().get(metric);
         // With one test participant the participant level of the bootstrap is degenerate: the CI is over frames.
         String level = m.participants().size() < 2 ? " (frames only: one test participant)" : "";
-        return num(v) + (ci == null ? "" : " <small>" + ci(ci) + level + "</small>");
+        return new Cell(num(v), ci == null ? null : ci(ci) + level);
     }
 
     private static String ci(Bootstrap.Interval ci) {
@@ -283,6 +242,6 @@ final class HtmlReport {
 
     private static String meanSd(dev.emotion.core.contract.CrossValidation cv, String metric) {
         Double m = cv.mean().get(metric);
-        return m == null ? "-" : num(m) + " &plusmn; " + num(cv.std().get(metric));
+        return m == null ? "-" : num(m) + " ± " + num(cv.std().get(metric));
     }
 }
