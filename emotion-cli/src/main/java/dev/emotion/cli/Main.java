@@ -37,6 +37,7 @@ public final class Main {
                     case "predict" -> PredictCommand.HELP;
                     case "compare" -> CompareCommand.HELP;
                     case "bench-predict" -> BenchPredict.HELP;
+                    case "kafka-secure-setup" -> KafkaSecureSetup.HELP;
                     default -> "unknown command " + argv[0];
                 });
                 return 0;
@@ -57,6 +58,7 @@ public final class Main {
                 case "predict" -> PredictCommand.run(rest);
                 case "compare" -> CompareCommand.run(rest);
                 case "bench-predict" -> BenchPredict.run(rest);
+                case "kafka-secure-setup" -> KafkaSecureSetup.run(rest);
                 default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest, train, evaluate, cross-validate, leaderboard, predict, compare, bench-ingest, bench-synth, bench-recipe, bench-train, bench-inference, bench-stream, bench-predict)");
             };
         } catch (UsageException e) {

@@ -57,20 +57,22 @@ public class TopicSetup {
         List<NewTopic> missing = new ArrayList<>();
         for (Topic t : Topic.values()) {
             if (!existing.contains(t.topicName())) {
-                missing.add(new NewTopic(t.topicName(), t.partitions(), replicationFactor).configs(configs(t)));
+                missing.add(new NewTopic(t.topicName(), t.partitions(), replicationFactor).configs(t.configs()));
             }
             if (!existing.contains(t.deadLetterTopic())) {
-                missing.add(new NewTopic(t.deadLetterTopic(), 1, replicationFactor)
-                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
+                missing.add(new NewTopic(t.deadLetterTopic(), 1, replicationFactor).configs(Topic.deadLetterConfigs()));
             }
         }
+        List<String> refused = new ArrayList<>();
         if (!missing.isEmpty()) {
             admin.createTopics(missing).values().forEach((name, f) -> {
                 try {
                     f.get(10, TimeUnit.SECONDS);
                     LOG.infof("created topic %s", name);
                 } catch (Exception e) {
-                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                    if (e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException) {
+                        refused.add(name);
+                    } else if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
                         LOG.warnf("could not create topic %s: %s", name, e.getMessage());
                     }
                 }
@@ -78,18 +80,26 @@ public class TopicSetup {
         }
         Map<ConfigResource, Collection<AlterConfigOp>> keep = new HashMap<>();
         for (Topic t : Topic.values()) {
-            if (t.keptForever()) {
+            if (t.keptForever() && !refused.contains(t.topicName())) {
                 keep.put(new ConfigResource(ConfigResource.Type.TOPIC, t.topicName()), List.of(new AlterConfigOp(
                         new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, "-1"), AlterConfigOp.OpType.SET)));
             }
         }
-        admin.incrementalAlterConfigs(keep).all().get(10, TimeUnit.SECONDS);
+        try {
+            admin.incrementalAlterConfigs(keep).all().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException)) {
+                throw e;
+            }
+            refused.add("retention of the kept topics");
+        }
+        if (!refused.isEmpty()) {
+            // an authorised broker: a service has no right to create or configure topics; its administrator
+            // (./emotion kafka start --secure, the Strimzi overlay) created them with these same settings
+            LOG.infof("topic set-up left to the broker's administrator (this service's principal may not create or "
+                    + "configure %d of them: %s)", refused.size(), refused.size() > 3
+                    ? String.join(", ", refused.subList(0, 3)) + ", ..." : String.join(", ", refused));
+        }
     }
 
-    private static Map<String, String> configs(Topic t) {
-        Map<String, String> c = new HashMap<>();
-        c.put(TopicConfig.RETENTION_MS_CONFIG, t.keptForever() ? "-1" : String.valueOf(24L * 3600 * 1000));
-        c.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(2 * 1024 * 1024));
-        return c;
-    }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.emotion.cli.Main;
 import dev.emotion.core.contract.Contracts;
+import dev.emotion.testkit.SecureKafkaBroker;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The demo's path, smaller, through the four packaged services running as separate processes on the real broker:
+ * The demo's path, smaller, through the four packaged services running as separate processes on the real broker
+ * (the authorised one: SASL/SCRAM users and ACLs, each service as itself):
  * synth -> ingest (ingest-service) -> training-service stores the study -> train cnn_simple and vit_scratch ->
  * evaluate (evaluation-service publishes the report and recommendation) -> inference-service loads the recommended
  * model -> a held-out video is scored over HTTP. Asserts the report and the predictions exist and agree.
@@ -56,8 +58,9 @@ class EndToEndTest {
     static void startTheFourServices() throws Exception {
         home = Path.of("target", "e2e-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
         Files.createDirectories(home.resolve("logs"));
-        String bootstrap = dev.emotion.testkit.RealKafkaBroker.bootstrapServers();
-        new dev.emotion.testkit.RealKafkaBroker().start(); // fails fast, naming ./emotion test, without a broker
+        // the authorised broker: each service connects as its own user with only its rights (ServiceRights), so
+        // the whole pipeline passing here shows the rights are enough (SecureBrokerTest: and no more)
+        SecureBrokerTest.administer(); // fails fast, naming ./emotion test, without the secure broker
         for (String svc : List.of("ingest", "training", "evaluation", "inference")) {
             PORTS.put(svc, freePort());
         }
@@ -68,13 +71,14 @@ class EndToEndTest {
                     "-Xmx1g", "-Djava.awt.headless=true", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", "-jar",
                     jar.toString());
             Map<String, String> env = pb.environment();
-            env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+            env.putAll(SecureKafkaBroker.serviceEnv(svc));
             env.put("EMOTION_HTTP_PORT", String.valueOf(PORTS.get(svc)));
             env.put("EMOTION_DATA_DIR", home.resolve("data").resolve(svc).toString());
             env.put("EMOTION_EXPERIMENTS_DIR", home.resolve("experiments").toString());
             env.put("EMOTION_PUBLIC_URL", url(svc));
             env.put("EMOTION_API_KEY", KEY);
-            env.put("EMOTION_WORKER_GROUP", "e2e-" + svc + "-workers-" + home.getFileName()); // this run's own
+            // this run's own worker group; a service may join only groups named after it
+            env.put("EMOTION_WORKER_GROUP", svc + "-workers-e2e-" + home.getFileName());
             env.put("EMOTION_WORKER_START_AT", "latest");
             env.put("DJL_OFFLINE", "true");
             pb.redirectErrorStream(true).redirectOutput(home.resolve("logs").resolve(svc + ".log").toFile());

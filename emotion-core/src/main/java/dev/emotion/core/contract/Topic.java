@@ -67,6 +67,17 @@ public enum Topic {
         return partitions;
     }
 
+    /** The topic's settings at creation: retention (forever or a day) and the largest record (2 MiB). */
+    public java.util.Map<String, String> configs() {
+        return java.util.Map.of("retention.ms", keptForever ? "-1" : String.valueOf(24L * 3600 * 1000),
+                "max.message.bytes", String.valueOf(2 * 1024 * 1024));
+    }
+
+    /** A dead-letter topic's settings: one partition, kept forever (bad records are few and worth keeping). */
+    public static java.util.Map<String, String> deadLetterConfigs() {
+        return java.util.Map.of("retention.ms", "-1");
+    }
+
     public String deadLetterTopic() {
         return deadLetterTopic(topicName);
     }
