@@ -14,6 +14,7 @@ import dev.emotion.core.contract.JobState;
 import dev.emotion.core.contract.ModelTrained;
 import dev.emotion.core.contract.Split;
 import dev.emotion.core.contract.Topic;
+import dev.emotion.core.contract.TrainingProgress;
 import dev.emotion.testkit.KafkaProbe;
 import dev.emotion.testkit.PublishedStudy;
 import dev.emotion.testkit.RealKafkaBroker;
@@ -126,7 +127,7 @@ class TrainingServiceTest {
     }
 
     @Test
-    void leaveOneParticipantOutTrainsAFoldPerPersonAndPublishesMeanAndSpread() {
+    void leaveOneParticipantOutTrainsAFoldPerPersonAndPublishesMeanAndSpread() throws IOException {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/datasets/" + STUDY).then()
                 .statusCode(200).body("trainable", equalTo(true)));
         String id = given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
@@ -217,6 +218,48 @@ class TrainingServiceTest {
             assertEquals(g.folds().get(i).metrics().get("macro_f1"), t.folds().get(i).metrics().get("macro_f1"),
                     1e-9, "the other folds ran again, like the uninterrupted run");
         }
+
+        // A fold taken over mid-way goes on from its checkpoint: a cross-validation whose first fold's folder already
+        // holds that fold's last checkpoint (here the finished one of an identical run) trains nothing for it.
+        Map<String, Object> trained = Map.of("studyId", STUDY, "model", "cnn_simple", "task", "emotion_class",
+                "folds", 3, "epochs", 1);
+        String source = given().header("X-API-Key", "test-secret").contentType(ContentType.JSON).body(trained)
+                .post("/api/v1/cross-validations").then().statusCode(202).extract().path("crossValidationId");
+        await().atMost(Duration.ofSeconds(300)).untilAsserted(() -> given().get("/api/v1/cross-validations/"
+                + source).then().statusCode(200).body("state", equalTo("completed")));
+        CrossValidation src = Contracts.parse(KAFKA.await(Topic.TRAINING_CROSSVAL.topicName(),
+                r -> r.value().contains(source), Duration.ofSeconds(30)).value(), CrossValidation.class);
+        String resumed = "cv-resume-" + UUID.randomUUID().toString().substring(0, 8);
+        String firstFold = dev.emotion.core.FileNames.safe(src.folds().get(0).participantId());
+        Path cvDirs = Path.of("target/test-experiments/cnn_simple/cross_validation");
+        Path into = cvDirs.resolve(resumed).resolve(firstFold);
+        java.nio.file.Files.createDirectories(into);
+        try (var files = java.nio.file.Files.list(cvDirs.resolve(source).resolve(firstFold))) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.copy(f, into.resolve(f.getFileName()));
+            }
+        }
+        KAFKA.send(Topic.TRAINING_REQUESTS.topicName(), resumed, Contracts.toJson(
+                new dev.emotion.core.contract.JobRequest(1, "cross-validation", resumed, trained,
+                        java.time.Instant.now())));
+        await().atMost(Duration.ofSeconds(300)).untilAsserted(() -> given().get("/api/v1/cross-validations/"
+                + resumed).then().statusCode(200).body("state", equalTo("completed")));
+        CrossValidation res = Contracts.parse(KAFKA.await(Topic.TRAINING_CROSSVAL.topicName(),
+                r -> r.value().contains(resumed), Duration.ofSeconds(30)).value(), CrossValidation.class);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(src.folds().get(i).metrics().get("macro_f1"), res.folds().get(i).metrics().get("macro_f1"),
+                    1e-9, "fold " + i + " as in the identical run");
+        }
+        String foldTraining = resumed + "-" + firstFold;
+        List<TrainingProgress> foldEvents = KAFKA.readToEnd(Topic.TRAINING_PROGRESS.topicName()).stream()
+                .filter(r -> foldTraining.equals(r.key())).map(r -> Contracts.parse(r.value(), TrainingProgress.class))
+                .toList();
+        assertTrue(foldEvents.stream().noneMatch(e -> e.state() == JobState.RUNNING && e.epoch() >= 1),
+                "the checkpointed fold trained no epoch again: " + foldEvents);
+        String secondTraining = resumed + "-" + dev.emotion.core.FileNames.safe(src.folds().get(1).participantId());
+        assertTrue(KAFKA.readToEnd(Topic.TRAINING_PROGRESS.topicName()).stream().filter(r -> secondTraining.equals(
+                r.key())).map(r -> Contracts.parse(r.value(), TrainingProgress.class)).anyMatch(e -> e.epoch() == 1),
+                "the next fold trained its epoch");
     }
 
     @Test

@@ -221,9 +221,10 @@ public class CrossValidations {
                 announce(status(id, studyId, c, JobState.RUNNING, groups.size(), folds, Map.of(), Map.of(),
                         "fold " + (i + 1) + "/" + groups.size() + ": testing on " + test + ", early stopping on "
                                 + val + ", training on " + train.size() + " samples", submitted));
-                // A fold restarts from scratch on the next owner: its checkpoints would be those of a half run.
+                // A fold taken over from a worker that stopped goes on from its last checkpoint (on the shared
+                // experiments volume), like a training: same seed, same folds, so the same result as uninterrupted.
                 Trainer.Result result = new Trainer().train(c, train, valSamples, dir.resolve(FileNames.safe(test)),
-                        false, new Trainer.Listener() {
+                        true, new Trainer.Listener() {
                     @Override
                     public void epoch(Trainer.EpochReport e) {
                         jobs.announce(jobs.progress(foldId, studyId, c, JobState.RUNNING, e.epoch(), e.step(),
