@@ -67,12 +67,9 @@ final class KafkaSecureSetup {
             admin.alterUserScramCredentials(users).all().get(30, TimeUnit.SECONDS);
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (Topic t : Topic.values()) {
-                if (!existing.contains(t.topicName())) {
-                    missing.add(new NewTopic(t.topicName(), t.partitions(), (short) 1).configs(t.configs()));
-                }
-                if (!existing.contains(t.deadLetterTopic())) {
-                    missing.add(new NewTopic(t.deadLetterTopic(), 1, (short) 1).configs(Topic.deadLetterConfigs()));
+            for (Topic.Spec t : Topic.specs()) {
+                if (!existing.contains(t.name())) {
+                    missing.add(new NewTopic(t.name(), t.partitions(), (short) 1).configs(t.configs()));
                 }
             }
             if (!missing.isEmpty()) {
@@ -118,14 +115,9 @@ final class KafkaSecureSetup {
         p.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT",
                 "sasl.mechanism", "SCRAM-SHA-512",
-                "sasl.jaas.config", jaas(user, password),
+                "sasl.jaas.config", ServiceRights.scramLogin(user, password),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
         return p;
-    }
-
-    static String jaas(String user, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
     }
 
     static Properties credentials(Path file) throws IOException {

@@ -55,12 +55,9 @@ public class TopicSetup {
     void ensureTopics(Admin admin) throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
         Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
         List<NewTopic> missing = new ArrayList<>();
-        for (Topic t : Topic.values()) {
-            if (!existing.contains(t.topicName())) {
-                missing.add(new NewTopic(t.topicName(), t.partitions(), replicationFactor).configs(t.configs()));
-            }
-            if (!existing.contains(t.deadLetterTopic())) {
-                missing.add(new NewTopic(t.deadLetterTopic(), 1, replicationFactor).configs(Topic.deadLetterConfigs()));
+        for (Topic.Spec t : Topic.specs()) {
+            if (!existing.contains(t.name())) {
+                missing.add(new NewTopic(t.name(), t.partitions(), replicationFactor).configs(t.configs()));
             }
         }
         List<String> refused = new ArrayList<>();

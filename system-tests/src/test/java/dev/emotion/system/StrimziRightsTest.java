@@ -6,7 +6,6 @@ import dev.emotion.core.contract.ServiceRights;
 import dev.emotion.core.contract.Topic;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -37,17 +36,13 @@ class StrimziRightsTest {
             topics.forEach((topic, ops) -> acl(y, "topic", topic, "literal", ops));
             acl(y, "group", s.groupPrefix(), "prefix", "Read");
         }
-        Map<String, Object[]> all = new LinkedHashMap<>();
-        for (Topic t : Topic.values()) {
-            all.put(t.topicName(), new Object[] {t.partitions(), new TreeMap<>(t.configs())});
-            all.put(t.deadLetterTopic(), new Object[] {1, new TreeMap<>(Topic.deadLetterConfigs())});
-        }
-        all.forEach((name, v) -> {
-            y.append("---\napiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic\nmetadata:\n  name: ").append(name)
+        for (Topic.Spec t : Topic.specs()) {
+            y.append("---\napiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic\nmetadata:\n  name: ").append(t.name())
                     .append("\n  namespace: emotion\n  labels:\n    strimzi.io/cluster: emotion-kafka\nspec:\n")
-                    .append("  partitions: ").append(v[0]).append("\n  replicas: 1\n  config:\n");
-            ((Map<?, ?>) v[1]).forEach((k, c) -> y.append("    ").append(k).append(": \"").append(c).append("\"\n"));
-        });
+                    .append("  partitions: ").append(t.partitions()).append("\n  replicas: 1\n  config:\n");
+            new TreeMap<>(t.configs()).forEach((k, c) -> y.append("    ").append(k).append(": \"").append(c)
+                    .append("\"\n"));
+        }
         return y.toString();
     }
 

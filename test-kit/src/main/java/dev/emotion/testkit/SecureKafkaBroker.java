@@ -63,8 +63,7 @@ public final class SecureKafkaBroker {
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         p.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
         p.put("sasl.mechanism", "SCRAM-SHA-512");
-        p.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                + user + "\" password=\"" + password + "\";");
+        p.put("sasl.jaas.config", dev.emotion.core.contract.ServiceRights.scramLogin(user, password));
         return p;
     }
 

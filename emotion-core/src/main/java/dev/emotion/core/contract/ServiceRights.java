@@ -74,6 +74,15 @@ public enum ServiceRights {
         return names;
     }
 
+    /**
+     * The SASL login line ({@code sasl.jaas.config}) of a SCRAM user: what a client of the secure broker sends, for
+     * the administrator's set-up, the services' environment and the tests alike.
+     */
+    public static String scramLogin(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\";";
+    }
+
     /** The one service that writes {@code topic}, if a service does. */
     public static java.util.Optional<ServiceRights> writerOf(Topic topic) {
         return java.util.Arrays.stream(values()).filter(s -> s.writes.contains(topic)).findFirst();

@@ -78,6 +78,23 @@ public enum Topic {
         return java.util.Map.of("retention.ms", "-1");
     }
 
+    /** A topic as it is created: name, partitions, settings. */
+    public record Spec(String name, int partitions, java.util.Map<String, String> configs) {
+    }
+
+    /**
+     * Every topic the system uses, each followed by its dead-letter topic, as they are created (by each service's
+     * topic set-up, by the secure broker's administrator, in the Strimzi overlay).
+     */
+    public static java.util.List<Spec> specs() {
+        java.util.List<Spec> all = new java.util.ArrayList<>();
+        for (Topic t : values()) {
+            all.add(new Spec(t.topicName, t.partitions, t.configs()));
+            all.add(new Spec(t.deadLetterTopic(), 1, deadLetterConfigs()));
+        }
+        return all;
+    }
+
     public String deadLetterTopic() {
         return deadLetterTopic(topicName);
     }

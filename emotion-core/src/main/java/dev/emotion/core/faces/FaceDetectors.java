@@ -19,11 +19,7 @@ public final class FaceDetectors {
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);
         }
-        return modelsDir().resolve(MODEL_FILE);
-    }
-
-    public static Path modelsDir() {
-        return dev.emotion.core.ModelFiles.dir();
+        return dev.emotion.core.ModelFiles.dir().resolve(MODEL_FILE);
     }
 
     public static FaceDetector open(Path model, float scoreThreshold, int minFaceSize) {
