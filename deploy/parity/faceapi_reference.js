@@ -2,7 +2,7 @@
 // (128-d descriptor) for fixed inputs, computed by the original networks in Node with TFJS's WASM backend (no native
 // download). The Java import (dev.emotion.core.models.faces) must reproduce them; see FaceApiParityTest.
 //
-//   cd deploy/parity && npm install && node faceapi_reference.js <models-dir> ../../emotion-core/src/test/resources/parity
+//   cd deploy/parity && npm install && node faceapi_reference.js <models-dir> ../../emotion-ml/src/test/resources/parity
 //
 // <models-dir> holds the *-weights_manifest.json and .bin files (deploy/models/fetch-models.sh puts them in
 // ~/.cache/emotion/models/face-api). Inputs: RGB 0..255 integers from the formula

@@ -2,14 +2,14 @@
 """Reference outputs for the Java import of torchvision ResNet-50 and ViT-B/16 weights (issue: pretrained backbones).
 
 Both models get deterministic weights from a formula the Java test computes too (no weight file is committed), run
-one fixed input in eval mode, and the small outputs go to emotion-core/src/test/resources/parity/*.json: every
+one fixed input in eval mode, and the small outputs go to emotion-ml/src/test/resources/parity/*.json: every
 state_dict key with its shape (so Java writes the same file torchvision would), logits, pooled features, and the norm
 of each stage's/block's output. The ViT also runs at 160 px after torchvision's own position-embedding
 interpolation (bicubic, align_corners=True), which checks the Java resize.
 
 Needs Debian's python3-torch (1.13) and python3-torchvision (0.14):
     apt-get install --no-install-recommends python3-torch python3-torchvision
-    /usr/bin/python3 deploy/parity/torchvision_reference.py emotion-core/src/test/resources/parity
+    /usr/bin/python3 deploy/parity/torchvision_reference.py emotion-ml/src/test/resources/parity
 
 The formula (mirrored by dev.emotion.core.models.weights.DeterministicWeights):
     k   = FNV-1a 32-bit hash of the tensor name (UTF-8)

@@ -2,7 +2,7 @@ package dev.emotion.kit;
 
 import dev.emotion.core.contract.FaceBatch;
 import dev.emotion.core.contract.Split;
-import dev.emotion.core.training.SampleStore;
+import dev.emotion.core.store.SampleStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.Set;

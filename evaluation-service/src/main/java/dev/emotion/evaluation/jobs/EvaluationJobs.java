@@ -14,7 +14,7 @@ import dev.emotion.core.evaluation.ModelEvaluator;
 import dev.emotion.core.evaluation.LabelCeiling;
 import dev.emotion.core.evaluation.StudyReport;
 import dev.emotion.core.training.TrainedModel;
-import dev.emotion.core.training.Sample;
+import dev.emotion.core.store.Sample;
 import dev.emotion.core.training.Trainer;
 import dev.emotion.core.view.EvaluationBoard;
 import dev.emotion.core.view.ModelCatalog;

@@ -2,7 +2,7 @@ package dev.emotion.inference.scoring;
 
 import dev.emotion.core.contract.Contracts;
 import dev.emotion.core.contract.InferencePrediction.FacePrediction;
-import dev.emotion.core.evaluation.TemporalSmoothing;
+import dev.emotion.core.metrics.TemporalSmoothing;
 import dev.emotion.core.inference.FaceTracks;
 import dev.emotion.core.video.VideoReader;
 import dev.emotion.kit.ApiError;

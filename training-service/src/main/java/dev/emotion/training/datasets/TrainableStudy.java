@@ -10,7 +10,7 @@ public record TrainableStudy(String studyId, boolean trainable, List<String> blo
                              java.util.Map<String, Integer> storedSamples, StudySummary study) {
 
     /** With the labelled samples of completed ingest jobs now in the store, per split. */
-    public static TrainableStudy of(StudySummary s, dev.emotion.core.training.SampleStore store) {
+    public static TrainableStudy of(StudySummary s, dev.emotion.core.store.SampleStore store) {
         java.util.Map<String, Integer> stored = new java.util.LinkedHashMap<>();
         java.util.Set<String> jobs = new java.util.HashSet<>(s.jobIds());
         for (Split split : Split.values()) {

@@ -13,7 +13,7 @@ import dev.emotion.core.metrics.IdentityProbe;
 import dev.emotion.core.evaluation.ReportCharts;
 import dev.emotion.core.contract.ParticipantSplits;
 import dev.emotion.core.training.MeanCrop;
-import dev.emotion.core.training.Sample;
+import dev.emotion.core.store.Sample;
 import dev.emotion.core.training.Trainer;
 import dev.emotion.core.view.CrossValidationBoard;
 import dev.emotion.core.view.StudyCatalog;

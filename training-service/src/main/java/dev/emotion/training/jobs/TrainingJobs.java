@@ -13,7 +13,7 @@ import dev.emotion.core.models.ModelSpec;
 import dev.emotion.core.training.TrainedModel;
 import dev.emotion.core.models.weights.PretrainedWeights;
 import dev.emotion.core.training.CurvesChart;
-import dev.emotion.core.training.Sample;
+import dev.emotion.core.store.Sample;
 import dev.emotion.core.training.Trainer;
 import dev.emotion.core.view.StudyCatalog;
 import dev.emotion.core.view.TrainingCurves;
