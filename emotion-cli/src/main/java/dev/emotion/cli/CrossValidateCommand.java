@@ -64,9 +64,9 @@ final class CrossValidateCommand {
             }
             stall.seen(state + ", " + done + " folds done, " + foldSteps + " training steps in its folds, "
                     + s.path("message").asText());
-            if (state.equals("failed")) {
-                bar.finish(done, "failed");
-                System.err.println("cross-validate: failed: " + s.path("message").asText());
+            if (state.equals("failed") || state.equals("cancelled")) {
+                bar.finish(done, state);
+                System.err.println("cross-validate: " + state + ": " + s.path("message").asText());
                 return 1;
             }
             if (state.equals("completed")) {

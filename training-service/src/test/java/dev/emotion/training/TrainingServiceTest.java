@@ -263,6 +263,43 @@ class TrainingServiceTest {
     }
 
     @Test
+    void aCancelledCrossValidationStopsItsFoldFreesTheWorkerAndStaysCancelled() {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/datasets/" + STUDY).then()
+                .statusCode(200).body("trainable", equalTo(true)));
+        // 3 folds of 40 epochs: minutes of work, unless the cancellation stops it
+        String id = given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
+                .body(Map.of("studyId", STUDY, "model", "cnn_simple", "task", "emotion_class", "folds", 3,
+                        "epochs", 40, "patience", 40, "batchSize", 16))
+                .post("/api/v1/cross-validations").then().statusCode(202).extract().path("crossValidationId");
+        java.util.function.Supplier<List<TrainingProgress>> foldEvents = () -> KAFKA.readToEnd(
+                Topic.TRAINING_PROGRESS.topicName()).stream().filter(r -> r.key().startsWith(id + "-"))
+                .map(r -> Contracts.parse(r.value(), TrainingProgress.class)).toList();
+        await().atMost(Duration.ofSeconds(180)).until(() -> foldEvents.get().stream()
+                .anyMatch(e -> e.state() == JobState.RUNNING && e.epoch() >= 1));
+        given().delete("/api/v1/cross-validations/" + id).then().statusCode(401);
+        given().header("X-API-Key", "test-secret").delete("/api/v1/cross-validations/" + id).then().statusCode(202)
+                .body("cancelling", equalTo(true));
+        given().get("/api/v1/cross-validations/" + id).then().statusCode(200).body("state", equalTo("cancelled"));
+        // the fold's run ends as cancelled: the worker stopped it at a batch
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<TrainingProgress> events = foldEvents.get();
+            assertEquals(JobState.CANCELLED, events.get(events.size() - 1).state(), events.toString());
+        });
+        // the worker is free: the next cross-validation (the zero-training baseline, seconds) completes
+        String next = given().header("X-API-Key", "test-secret").contentType(ContentType.JSON)
+                .body(Map.of("studyId", STUDY, "model", "face_expression_baseline", "task", "emotion_class",
+                        "folds", 3))
+                .post("/api/v1/cross-validations").then().statusCode(202).extract().path("crossValidationId");
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> given().get("/api/v1/cross-validations/" + next)
+                .then().statusCode(200).body("state", equalTo("completed")));
+        // it stayed cancelled, with no fold done, and cannot be cancelled twice
+        given().get("/api/v1/cross-validations/" + id).then().statusCode(200).body("state", equalTo("cancelled"))
+                .body("folds.size()", equalTo(0));
+        given().header("X-API-Key", "test-secret").delete("/api/v1/cross-validations/" + id).then()
+                .statusCode(400).body("detail", containsString("already ended"));
+    }
+
+    @Test
     void badRequestsAndPretrainedWithoutWeightsAreRefusedWithTheReason() {
         given().header("X-API-Key", "test-secret").contentType(ContentType.JSON).body(Map.of("studyId", STUDY, "model", "vgg", "task", "emotion_class"))
                 .post("/api/v1/trainings").then().statusCode(400)

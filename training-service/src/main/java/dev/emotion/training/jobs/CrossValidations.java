@@ -122,6 +122,36 @@ public class CrossValidations {
     }
 
     /**
+     * Announces the cross-validation cancelled: the worker running it stops at its fold's next batch (it sees the
+     * event in its view) and ends that fold's run as cancelled; a queued request is skipped when a worker takes it.
+     * A cancelled cross-validation stays cancelled (the view keeps the first terminal state).
+     */
+    public CrossValidationProgress cancel(String id) {
+        CrossValidationProgress latest = get(id);
+        if (latest.state().isFinal()) {
+            throw new TrainingJobs.Refused("cross-validation " + id + " already ended (" + latest.state().label()
+                    + ")");
+        }
+        CrossValidationProgress cancelled = new CrossValidationProgress(Contract.CURRENT_VERSION, id,
+                latest.studyId(), latest.model(), latest.task(), JobState.CANCELLED, latest.foldsTotal(),
+                latest.folds(), Map.of(), Map.of(), "cancelled by request after " + latest.folds().size() + " of "
+                + latest.foldsTotal() + " folds", latest.worker(), latest.submittedAt(), Instant.now());
+        announce(cancelled);
+        return cancelled;
+    }
+
+    private boolean cancelled(String id) {
+        return board.get(id).map(p -> p.state() == JobState.CANCELLED).orElse(false);
+    }
+
+    /** The cross-validation was cancelled while this worker ran it. */
+    static final class Cancelled extends RuntimeException {
+        Cancelled(String message) {
+            super(message);
+        }
+    }
+
+    /**
      * A training worker took a cross-validation request: runs it unless its events say it ended; a run taken over
      * from a worker that stopped keeps the folds that worker finished (same seed, same participants: same folds).
      */
@@ -197,6 +227,7 @@ public class CrossValidations {
                      JobWorker.Job job) {
         List<CrossValidation.Fold> folds = new ArrayList<>(done);
         String pretrained = null;
+        String[] foldRun = {null, null}; // the fold's run id and held-out group while it trains
         try {
             List<Sample> everyone = byParticipant.values().stream().flatMap(List::stream).toList();
             // Each video's mean crop (for the identity probe) depends on no fold: read the crops once.
@@ -218,6 +249,11 @@ public class CrossValidations {
                 byParticipant.forEach((p, samples) -> (testGroup.contains(p) ? testSamples
                         : valGroup.contains(p) ? valSamples : train).addAll(samples));
                 String foldId = id + "-" + FileNames.safe(test);
+                if (cancelled(id)) {
+                    throw new Cancelled("cancelled before fold " + (i + 1));
+                }
+                foldRun[0] = foldId;
+                foldRun[1] = test;
                 announce(status(id, studyId, c, JobState.RUNNING, groups.size(), folds, Map.of(), Map.of(),
                         "fold " + (i + 1) + "/" + groups.size() + ": testing on " + test + ", early stopping on "
                                 + val + ", training on " + train.size() + " samples", submitted));
@@ -242,6 +278,9 @@ public class CrossValidations {
                         if (job.handedOver()) {
                             throw new TrainingJobs.HandedOver("handed over in fold " + test + ", epoch " + epoch);
                         }
+                        if (cancelled(id)) {
+                            throw new Cancelled("cancelled in fold " + test + ", epoch " + epoch);
+                        }
                     }
                 });
                 pretrained = result.pretrainedWeights();
@@ -265,6 +304,7 @@ public class CrossValidations {
                 // The fold's test participants and the run's end, for GET /api/v1/trainings: a fold run ended.
                 jobs.announce(jobs.progress(foldId, studyId, c, JobState.COMPLETED, result.history().size(), 0, null,
                         null, Map.of(), 0, 0, "fold of cross-validation " + id + ", tested on " + test));
+                foldRun[0] = null;
                 folds.add(new CrossValidation.Fold(test, val, train.size(), testSamples.size(), metrics));
                 LOG.infof("cross-validation %s: fold %s %s", id, test, metrics);
                 announce(status(id, studyId, c, JobState.RUNNING, groups.size(), folds, Map.of(), Map.of(),
@@ -300,6 +340,12 @@ public class CrossValidations {
             publisher.publish(Topic.TRAINING_CROSSVAL, studyId, record);
             announce(status(id, studyId, c, JobState.COMPLETED, groups.size(), folds, mean, std, "done: " + dir,
                     submitted));
+        } catch (Cancelled e) {
+            LOG.infof("cross-validation %s %s; %d folds were done", id, e.getMessage(), folds.size());
+            if (foldRun[0] != null) { // the fold's run ends too, so GET /api/v1/trainings shows no run left running
+                jobs.announce(jobs.progress(foldRun[0], studyId, c, JobState.CANCELLED, 0, 0, null, null, Map.of(), 0,
+                        0, "cross-validation " + id + " cancelled; held-out " + foldRun[1]));
+            }
         } catch (TrainingJobs.HandedOver e) {
             LOG.warnf("cross-validation %s: %s; the next owner goes on after the %d folds done", id, e.getMessage(),
                     folds.size());

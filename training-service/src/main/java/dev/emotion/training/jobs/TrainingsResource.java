@@ -56,6 +56,14 @@ public class TrainingsResource {
         return crossValidations.get(id);
     }
 
+    @DELETE
+    @Path("cross-validations/{id}")
+    @Operation(summary = "Cancel a queued or running cross-validation (its fold stops at the next batch)")
+    public Response cancelCrossValidation(@PathParam("id") String id) {
+        crossValidations.cancel(id);
+        return Response.accepted(Map.of("crossValidationId", id, "cancelling", true)).build();
+    }
+
     @POST
     @Path("trainings")
     @Consumes(MediaType.APPLICATION_JSON)
