@@ -51,16 +51,19 @@ final class CrossValidateCommand {
                 : ", one per participant") + ")");
         ProgressBar bar = new ProgressBar(body.get("model").asText() + (a.has("folds") ? " " + total + "-fold"
                 : " LOPO"), total, "folds");
-        int shown = -1;
+        String shown = null;
         Stall stall = new Stall("cross-validation " + id);
         long foldSteps = 0;
+        String foldEpoch = "";
         for (int poll = 0; ; poll++) {
             Thread.sleep(1000);
             JsonNode s = service.get("/api/v1/cross-validations/" + id);
             String state = s.path("state").asText();
             int done = s.path("folds").size();
             if (poll % 30 == 0) {
-                foldSteps = foldSteps(service, id); // a fold can train longer than the stall limit: its steps count
+                JsonNode trainings = service.get("/api/v1/trainings");
+                foldSteps = foldSteps(trainings, id); // a fold can train longer than the stall limit: its steps count
+                foldEpoch = runningFoldEpoch(trainings, id);
             }
             stall.seen(state + ", " + done + " folds done, " + foldSteps + " training steps in its folds, "
                     + s.path("message").asText());
@@ -83,17 +86,33 @@ final class CrossValidateCommand {
                 }
                 return 0;
             }
-            if (done != shown) {
-                shown = done;
-                bar.update(done, s.path("message").asText(""));
+            // a fold can train for many minutes: its epochs show too, not only the folds done
+            String label = s.path("message").asText("") + (state.equals("running") ? foldEpoch : "");
+            if (!label.equals(shown)) {
+                shown = label;
+                bar.update(done, label);
             }
         }
     }
 
+    /** ", epoch e/n" of the cross-validation's fold that is training now, or "" when none reported an epoch yet. */
+    static String runningFoldEpoch(JsonNode trainings, String id) {
+        var runs = trainings.fields();
+        while (runs.hasNext()) {
+            var t = runs.next();
+            JsonNode run = t.getValue();
+            if (t.getKey().startsWith(id + "-") && "running".equals(run.path("state").asText())
+                    && run.path("epoch").asInt() > 0) {
+                return ", epoch " + run.path("epoch").asInt() + "/" + run.path("epochs").asInt();
+            }
+        }
+        return "";
+    }
+
     /** The optimizer steps the cross-validation's fold trainings have reported so far (their ids start with its id). */
-    static long foldSteps(ServiceClient service, String id) throws Exception {
+    static long foldSteps(JsonNode all, String id) {
         long steps = 0;
-        var trainings = service.get("/api/v1/trainings").fields();
+        var trainings = all.fields();
         while (trainings.hasNext()) {
             var t = trainings.next();
             if (t.getKey().startsWith(id + "-")) {

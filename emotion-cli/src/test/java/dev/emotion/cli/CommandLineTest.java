@@ -96,4 +96,17 @@ class CommandLineTest {
         assertEquals(2, Main.run(new String[] {"synth", "--size", "big"}));
         assertEquals(2, Main.run(new String[] {"synth", "--participants", "0"}));
     }
+
+    @Test
+    void aCrossValidationShowsItsRunningFoldsEpochAndCountsEveryFoldsSteps() throws IOException {
+        com.fasterxml.jackson.databind.JsonNode trainings = dev.emotion.core.contract.Contracts.mapper().readTree("""
+                {"cv-x-p01": {"state": "completed", "epoch": 7, "epochs": 7, "step": 70},
+                 "cv-x-p02": {"state": "running", "epoch": 3, "epochs": 7, "step": 31},
+                 "cv-y-p01": {"state": "running", "epoch": 5, "epochs": 9, "step": 50},
+                 "t-1": {"state": "running", "epoch": 2, "epochs": 4, "step": 20}}
+                """);
+        assertEquals(", epoch 3/7", CrossValidateCommand.runningFoldEpoch(trainings, "cv-x"));
+        assertEquals(101, CrossValidateCommand.foldSteps(trainings, "cv-x"));
+        assertEquals("", CrossValidateCommand.runningFoldEpoch(trainings, "cv-z"), "no fold of it trains");
+    }
 }
