@@ -275,7 +275,7 @@ final class LeaderboardCommand {
         }
     }
 
-    private static void awaitStore(ServiceClient training, String study) throws Exception {
+    static void awaitStore(ServiceClient training, String study) throws Exception {
         for (int i = 0; i < 480; i++) {
             JsonNode d = training.get("/api/v1/datasets/" + study);
             Map<String, Long> want = new TreeMap<>();
@@ -291,7 +291,7 @@ final class LeaderboardCommand {
         throw new IllegalStateException("training-service has not stored study " + study + " after 240 s");
     }
 
-    private static Path weightsDir() {
+    static Path weightsDir() {
         String models = System.getenv().getOrDefault("EMOTION_MODELS_DIR", System.getProperty("user.home")
                 + "/.cache/emotion/models");
         return Path.of(System.getenv().getOrDefault("EMOTION_WEIGHTS_DIR", models + "/imagenet"));

@@ -38,6 +38,7 @@ public final class Main {
                     case "compare" -> CompareCommand.HELP;
                     case "bench-predict" -> BenchPredict.HELP;
                     case "kafka-secure-setup" -> KafkaSecureSetup.HELP;
+                    case "demo-steps" -> DemoCommand.HELP;
                     default -> "unknown command " + argv[0];
                 });
                 return 0;
@@ -59,6 +60,7 @@ public final class Main {
                 case "compare" -> CompareCommand.run(rest);
                 case "bench-predict" -> BenchPredict.run(rest);
                 case "kafka-secure-setup" -> KafkaSecureSetup.run(rest);
+                case "demo-steps" -> DemoCommand.run(rest);
                 default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest, train, evaluate, cross-validate, leaderboard, predict, compare, bench-ingest, bench-synth, bench-recipe, bench-train, bench-inference, bench-stream, bench-predict)");
             };
         } catch (UsageException e) {

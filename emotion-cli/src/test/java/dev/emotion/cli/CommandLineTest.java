@@ -109,4 +109,19 @@ class CommandLineTest {
         assertEquals(101, CrossValidateCommand.foldSteps(trainings, "cv-x"));
         assertEquals("", CrossValidateCommand.runningFoldEpoch(trainings, "cv-z"), "no fold of it trains");
     }
+
+    @Test
+    void theDemoSummarisesAScoredVideoAndStopsOnAnErrorLine() throws IOException {
+        var mapper = dev.emotion.core.contract.Contracts.mapper();
+        DemoCommand.Summary summary = new DemoCommand.Summary();
+        summary.add(mapper.readTree("{\"faces\": [{\"dominant\": \"joy\"}], \"latencyMs\": 12.0}"));
+        summary.add(mapper.readTree("{\"faces\": [], \"latencyMs\": 3.0}"));
+        summary.add(mapper.readTree("{\"faces\": [{\"dominant\": \"anger\"}], \"latencyMs\": 30.0}"));
+        summary.add(mapper.readTree("{\"faces\": [{\"dominant\": \"joy\"}], \"latencyMs\": 14.0}"));
+        assertEquals("4 frames scored, 3 with a face; dominant (EMA-smoothed): {joy=2, anger=1}; latency p50 14.0 ms"
+                + " per frame", summary.toString());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> summary.add(mapper.readTree("{\"error\": \"the video cannot be decoded\"}")));
+        assertEquals("video scoring failed: the video cannot be decoded", e.getMessage());
+    }
 }
