@@ -50,11 +50,26 @@ public final class TfjsWeights {
             for (JsonNode w : group.path("weights")) {
                 String name = w.path("name").asText();
                 JsonNode s = w.path("shape");
-                long[] shape = new long[s.size()];
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = s.get(i).asLong();
+                if (!s.isArray()) {
+                    throw new IOException(manifest + ": tensor '" + name + "' has no shape list (got " + s + ")");
                 }
-                int n = (int) Tensor.size(shape);
+                long[] shape = new long[s.size()];
+                long size = 1;
+                for (int i = 0; i < shape.length; i++) {
+                    JsonNode d = s.get(i);
+                    if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
+                        throw new IOException(manifest + ": tensor '" + name + "' has shape " + s
+                                + "; sizes must be whole numbers >= 0");
+                    }
+                    shape[i] = d.asLong();
+                    size = shape[i] == 0 || size <= buf.remaining() / shape[i] ? size * shape[i] : Long.MAX_VALUE;
+                }
+                if (size > buf.remaining()) { // every value takes at least one byte of the shards
+                    throw new IOException(manifest + ": tensor '" + name + "' of shape " + s + " needs more values"
+                            + " than the shards hold (" + buf.remaining() + " bytes left); the .bin file is truncated"
+                            + " or does not belong to this manifest");
+                }
+                int n = (int) size;
                 float[] data = new float[n];
                 JsonNode q = w.path("quantization");
                 try {
