@@ -1,5 +1,7 @@
 package dev.emotion.cli;
 
+import static dev.emotion.cli.LeaderboardCommand.step;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.emotion.core.contract.Contracts;
 import java.io.BufferedReader;
@@ -30,8 +32,8 @@ final class DemoCommand {
 
     static final String HELP = """
             Usage: ./emotion demo [--quick] [--keep-running]
-            (this part: ./emotion demo-steps --study S --out DIR [--quick] [--started EPOCH_SECONDS], run by
-            ./emotion demo once the services are up)
+            (this is the CLI's demo-steps --study S --out DIR [--quick] [--started EPOCH_SECONDS], which ./emotion demo
+            runs once it has built everything and started the broker and the services)
             Renders the synthetic study (preset standard: 10 people x 45 s at 480x360; --quick: preset quick, 20 s),
             ingests it, trains cnn_simple, vit_scratch, resnet_pretrained (offline: face-api's face-expression
             backbone, last stage fine-tuned), vit_pretrained when ImageNet weights are present and the zero-training
@@ -111,7 +113,7 @@ final class DemoCommand {
         }
 
         step("10/10 live scoring: inference-service loads the recommended model and scores a held-out video");
-        scoreHeldOutVideo(evaluation, inference, study, out);
+        scoreHeldOutVideo(evaluation, inference, apiKey, study, out);
 
         System.out.println();
         System.out.println("== summary (" + (System.currentTimeMillis() / 1000 - started) + " s)");
@@ -158,7 +160,7 @@ final class DemoCommand {
      * Waits until inference-service serves the study's recommended model, then streams one held-out participant's
      * video through {@code POST /api/v1/predict/video} and summarises the NDJSON it answers while decoding.
      */
-    static void scoreHeldOutVideo(ServiceClient evaluation, String inference, String study, Path out)
+    static void scoreHeldOutVideo(ServiceClient evaluation, String inference, String apiKey, String study, Path out)
             throws Exception {
         JsonNode report = evaluation.get("/api/v1/reports/" + study);
         String wanted = report.path("recommendation").path("modelId").asText("");
@@ -188,9 +190,8 @@ final class DemoCommand {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(inference
                 + "/api/v1/predict/video?fps=5&smooth=0.5")).header("Content-Type", "video/mp4")
                 .POST(HttpRequest.BodyPublishers.ofFile(video)).timeout(Duration.ofMinutes(10));
-        String key = System.getenv("EMOTION_API_KEY");
-        if (key != null && !key.isBlank()) {
-            req.header("X-API-Key", key);
+        if (apiKey != null && !apiKey.isBlank()) {
+            req.header("X-API-Key", apiKey);
         }
         HttpResponse<InputStream> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
         Summary summary = new Summary();
@@ -258,8 +259,4 @@ final class DemoCommand {
         return String.valueOf(n);
     }
 
-    private static void step(String s) {
-        System.out.println();
-        System.out.println("== " + s);
-    }
 }

@@ -297,7 +297,7 @@ final class LeaderboardCommand {
         return Path.of(System.getenv().getOrDefault("EMOTION_WEIGHTS_DIR", models + "/imagenet"));
     }
 
-    private static void step(String s) {
+    static void step(String s) {
         System.out.println();
         System.out.println("== " + s);
     }
