@@ -160,7 +160,7 @@ final class DemoCommand {
      * Waits until inference-service serves the study's recommended model, then streams one held-out participant's
      * video through {@code POST /api/v1/predict/video} and summarises the NDJSON it answers while decoding.
      */
-    static void scoreHeldOutVideo(ServiceClient evaluation, String inference, String apiKey, String study, Path out)
+    static Summary scoreHeldOutVideo(ServiceClient evaluation, String inference, String apiKey, String study, Path out)
             throws Exception {
         JsonNode report = evaluation.get("/api/v1/reports/" + study);
         String wanted = report.path("recommendation").path("modelId").asText("");
@@ -211,6 +211,7 @@ final class DemoCommand {
         }
         System.out.println("  " + summary);
         System.out.println("  predictions: " + ndjson);
+        return summary;
     }
 
     /** Frames, frames with a face, dominant emotions (EMA-smoothed) and the median latency of a scored video. */
@@ -219,6 +220,18 @@ final class DemoCommand {
         private int withFace;
         private final Map<String, Integer> dominant = new LinkedHashMap<>();
         private final List<Double> latencies = new ArrayList<>();
+
+        int frames() {
+            return frames;
+        }
+
+        int withFace() {
+            return withFace;
+        }
+
+        Map<String, Integer> dominant() {
+            return dominant;
+        }
 
         void add(JsonNode frame) {
             if (frame.has("error")) {
@@ -244,13 +257,13 @@ final class DemoCommand {
         }
     }
 
-    private static void must(String what, int rc) {
+    static void must(String what, int rc) {
         if (rc != 0) {
             throw new IllegalStateException(what + " failed (exit " + rc + "; its message is above)");
         }
     }
 
-    private static String url(String service, int port) {
+    static String url(String service, int port) {
         return System.getenv().getOrDefault(service + "_URL", "http://localhost:"
                 + System.getenv().getOrDefault(service + "_PORT", String.valueOf(port))).replaceAll("/+$", "");
     }

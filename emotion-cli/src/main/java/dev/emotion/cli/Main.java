@@ -39,6 +39,7 @@ public final class Main {
                     case "bench-predict" -> BenchPredict.HELP;
                     case "kafka-secure-setup" -> KafkaSecureSetup.HELP;
                     case "demo-steps" -> DemoCommand.HELP;
+                    case "compose-smoke" -> SmokeCommand.HELP;
                     default -> "unknown command " + argv[0];
                 });
                 return 0;
@@ -61,6 +62,7 @@ public final class Main {
                 case "bench-predict" -> BenchPredict.run(rest);
                 case "kafka-secure-setup" -> KafkaSecureSetup.run(rest);
                 case "demo-steps" -> DemoCommand.run(rest);
+                case "compose-smoke" -> SmokeCommand.run(rest);
                 default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest, train, evaluate, cross-validate, leaderboard, predict, compare, bench-ingest, bench-synth, bench-recipe, bench-train, bench-inference, bench-stream, bench-predict)");
             };
         } catch (UsageException e) {
