@@ -116,8 +116,12 @@ build_image() {
   local name=$1 file=$2 context=$3
   shift 3
   say "image: localhost/emotion-$name:$EMOTION_IMAGE_TAG"
-  "$ENGINE" build -q -f "$file" --build-arg "BASE=$BASE_IMAGE" "$@" -t "localhost/emotion-$name:$EMOTION_IMAGE_TAG" \
-    "$context" >/dev/null || die "compose: building localhost/emotion-$name failed (see above)"
+  # podman writes OCI images by default, which have no HEALTHCHECK: ask for Docker's format, as Docker writes
+  local format=()
+  [ "$ENGINE" = podman ] && format=(--format docker)
+  "$ENGINE" build -q "${format[@]}" -f "$file" --build-arg "BASE=$BASE_IMAGE" "$@" \
+    -t "localhost/emotion-$name:$EMOTION_IMAGE_TAG" "$context" >/dev/null \
+    || die "compose: building localhost/emotion-$name failed (see above)"
 }
 
 # podman runs no health checks by itself (no systemd timers): while compose waits on service_healthy, run them.

@@ -1,19 +1,26 @@
 package dev.emotion.cli;
 
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParseResult;
 
-/** {@code --name value} options and {@code --flag} switches; unknown names are an error that lists the known ones. */
+/**
+ * A command's {@code --name value} options (also {@code --name=value}) and {@code --flag} switches, parsed by picocli
+ * from the names the command declares; a mistake (unknown option, missing value, stray argument) is a
+ * {@link UsageException} that names it and lists the known options. The typed getters name the option whose value
+ * is not a number.
+ */
 final class Args {
 
     private final String command;
-    private final Map<String, String> values = new HashMap<>();
-    private final Set<String> flags = new HashSet<>();
-
-    private final List<String> positionals = new java.util.ArrayList<>();
+    private final ParseResult parsed;
 
     Args(String command, List<String> args, Set<String> options, Set<String> switches) {
         this(command, args, options, switches, false);
@@ -22,52 +29,61 @@ final class Args {
     /** With {@code positional}, arguments that are not options (e.g. paths) are collected in order. */
     Args(String command, List<String> args, Set<String> options, Set<String> switches, boolean positional) {
         this.command = command;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (!a.startsWith("--")) {
-                if (positional) {
-                    positionals.add(a);
-                    continue;
-                }
-                throw new UsageException(command + ": unexpected argument '" + a + "'");
+        CommandSpec spec = CommandSpec.create().name(command);
+        for (String o : options) {
+            spec.addOption(OptionSpec.builder("--" + o).type(String.class).arity("1").paramLabel("VALUE").build());
+        }
+        for (String s : switches) {
+            spec.addOption(OptionSpec.builder("--" + s).type(boolean.class).arity("0").build());
+        }
+        if (positional) {
+            spec.addPositional(PositionalParamSpec.builder().type(List.class).auxiliaryTypes(String.class)
+                    .arity("0..*").paramLabel("PATH").build());
+        }
+        CommandLine cl = new CommandLine(spec)
+                .setOverwrittenOptionsAllowed(true) // the last value given wins, as in most CLIs
+                .setExpandAtFiles(false);           // '@file' is a path a user means, not an argument file
+        try {
+            parsed = cl.parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.MissingParameterException e) {
+            throw new UsageException(command + ": " + names(e.getMissing()) + " needs a value");
+        } catch (CommandLine.UnmatchedArgumentException e) {
+            String first = e.getUnmatched().isEmpty() ? "?" : e.getUnmatched().get(0);
+            if (first.startsWith("-")) {
+                throw new UsageException(command + ": unknown option " + first.replaceFirst("=.*", "")
+                        + " (known: " + known(options, switches) + ")");
             }
-            String name = a.substring(2);
-            String inline = null;
-            int eq = name.indexOf('=');
-            if (eq > 0) {
-                inline = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            if (switches.contains(name)) {
-                flags.add(name);
-            } else if (options.contains(name)) {
-                if (inline == null && (i + 1 >= args.size() || args.get(i + 1).startsWith("--"))) {
-                    throw new UsageException(command + ": --" + name + " needs a value");
-                }
-                values.put(name, inline != null ? inline : args.get(++i));
-            } else {
-                throw new UsageException(command + ": unknown option --" + name + " (known: --"
-                        + String.join(", --", new java.util.TreeSet<>(union(options, switches))) + ")");
-            }
+            throw new UsageException(command + ": unexpected argument '" + first + "'");
+        } catch (CommandLine.ParameterException e) {
+            throw new UsageException(command + ": " + e.getMessage());
         }
     }
 
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> s = new HashSet<>(a);
-        s.addAll(b);
-        return s;
+    private static String names(List<ArgSpec> specs) {
+        List<String> n = new ArrayList<>();
+        for (ArgSpec a : specs) {
+            n.add(a.isOption() ? ((OptionSpec) a).longestName() : a.paramLabel());
+        }
+        return String.join(", ", n);
+    }
+
+    private static String known(Set<String> options, Set<String> switches) {
+        TreeSet<String> all = new TreeSet<>(options);
+        all.addAll(switches);
+        return "--" + String.join(", --", all);
     }
 
     List<String> positionals() {
-        return List.copyOf(positionals);
+        List<String> p = parsed.matchedPositionalValue(0, List.<String>of());
+        return List.copyOf(p);
     }
 
     String get(String name, String fallback) {
-        return values.getOrDefault(name, fallback);
+        return parsed.matchedOptionValue("--" + name, fallback);
     }
 
     String required(String name) {
-        String v = values.get(name);
+        String v = get(name, null);
         if (v == null) {
             throw new UsageException(command + ": --" + name + " is required");
         }
@@ -75,15 +91,20 @@ final class Args {
     }
 
     boolean has(String name) {
-        return values.containsKey(name);
+        return parsed.hasMatchedOption("--" + name) && !flagNamed(name);
     }
 
     boolean flag(String name) {
-        return flags.contains(name);
+        return flagNamed(name) && parsed.hasMatchedOption("--" + name);
+    }
+
+    private boolean flagNamed(String name) {
+        OptionSpec o = parsed.commandSpec().findOption("--" + name);
+        return o != null && o.arity().max() == 0;
     }
 
     int integer(String name, int fallback) {
-        String v = values.get(name);
+        String v = get(name, null);
         try {
             return v == null ? fallback : Integer.parseInt(v);
         } catch (NumberFormatException e) {
@@ -92,7 +113,7 @@ final class Args {
     }
 
     double number(String name, double fallback) {
-        String v = values.get(name);
+        String v = get(name, null);
         try {
             return v == null ? fallback : Double.parseDouble(v);
         } catch (NumberFormatException e) {

@@ -1,10 +1,49 @@
 package dev.emotion.cli;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
-/** Entry point of the Java commands behind ./emotion. */
+/**
+ * Entry point of the Java commands behind ./emotion. {@link #COMMANDS} is the one list of them: dispatch, help and
+ * the unknown-command answer come from it (./emotion hands every command it does not supervise itself to this
+ * class). Each command parses its own options with picocli ({@link Args}).
+ */
 public final class Main {
+
+    /** A command's entry point: its arguments after the command name; returns the exit code. */
+    @FunctionalInterface
+    interface Entry {
+        int run(List<String> args) throws Exception;
+    }
+
+    /** One Java command: its name, the aliases the seed's users know (prepare_data, ...), its help and entry. */
+    record Command(String name, List<String> aliases, String help, Entry entry) {
+        boolean answers(String typed) {
+            return name.equals(typed) || aliases.contains(typed);
+        }
+    }
+
+    static final List<Command> COMMANDS = List.of(
+            new Command("synth", List.of(), SynthCommand.HELP, SynthCommand::run),
+            new Command("ingest", List.of("prepare_data"), IngestCommand.HELP, IngestCommand::run),
+            new Command("train", List.of("train_model"), TrainCommand.HELP, TrainCommand::run),
+            new Command("evaluate", List.of("evaluate_all_models"), EvaluateCommand.HELP, EvaluateCommand::run),
+            new Command("cross-validate", List.of(), CrossValidateCommand.HELP, CrossValidateCommand::run),
+            new Command("leaderboard", List.of(), LeaderboardCommand.HELP, LeaderboardCommand::run),
+            new Command("predict", List.of(), PredictCommand.HELP, PredictCommand::run),
+            new Command("compare", List.of(), CompareCommand.HELP, CompareCommand::run),
+            new Command("bench-ingest", List.of(), BenchIngest.HELP, BenchIngest::run),
+            new Command("bench-synth", List.of(), BenchSynth.HELP, BenchSynth::run),
+            new Command("bench-recipe", List.of(), BenchRecipe.HELP, BenchRecipe::run),
+            new Command("bench-train", List.of(), BenchTrain.HELP, BenchTrain::run),
+            new Command("bench-inference", List.of(), BenchInference.HELP, BenchInference::run),
+            new Command("bench-stream", List.of(), BenchStream.HELP, BenchStream::run),
+            new Command("bench-predict", List.of(), BenchPredict.HELP, BenchPredict::run),
+            new Command("demo-steps", List.of(), DemoCommand.HELP, DemoCommand::run),
+            new Command("compose-smoke", List.of(), SmokeCommand.HELP, SmokeCommand::run),
+            new Command("kafka-secure-setup", List.of(), KafkaSecureSetup.HELP, KafkaSecureSetup::run));
 
     private Main() {
     }
@@ -13,58 +52,35 @@ public final class Main {
         System.exit(run(argv));
     }
 
+    static Optional<Command> find(String typed) {
+        return COMMANDS.stream().filter(c -> c.answers(typed)).findFirst();
+    }
+
+    static String names() {
+        List<String> n = new ArrayList<>();
+        for (Command c : COMMANDS) {
+            n.add(c.aliases().isEmpty() ? c.name() : c.name() + " (" + String.join(", ", c.aliases()) + ")");
+        }
+        return String.join(", ", n);
+    }
+
     public static int run(String[] argv) {
         if (argv.length == 0) {
-            System.err.println("commands: synth, ingest (prepare_data), train (train_model), evaluate (evaluate_all_models), cross-validate, leaderboard, predict, compare, bench-ingest, bench-synth, bench-recipe, bench-train, bench-inference, bench-stream, bench-predict");
+            System.err.println("commands: " + names());
+            return 2;
+        }
+        Optional<Command> command = find(argv[0]);
+        if (command.isEmpty()) {
+            System.err.println("unknown command '" + argv[0] + "' (commands: " + names() + "; ./emotion help for all)");
             return 2;
         }
         List<String> rest = Arrays.asList(argv).subList(1, argv.length);
+        if (rest.contains("--help") || rest.contains("-h")) {
+            System.out.println(command.get().help());
+            return 0;
+        }
         try {
-            if (rest.contains("--help") || rest.contains("-h")) {
-                System.out.println(switch (argv[0]) {
-                    case "synth" -> SynthCommand.HELP;
-                    case "ingest", "prepare_data" -> IngestCommand.HELP;
-                    case "bench-ingest" -> BenchIngest.HELP;
-                    case "bench-synth" -> BenchSynth.HELP;
-                    case "bench-recipe" -> BenchRecipe.HELP;
-                    case "leaderboard" -> LeaderboardCommand.HELP;
-                    case "train", "train_model" -> TrainCommand.HELP;
-                    case "bench-train" -> BenchTrain.HELP;
-                    case "bench-inference" -> BenchInference.HELP;
-                    case "bench-stream" -> BenchStream.HELP;
-                    case "cross-validate" -> CrossValidateCommand.HELP;
-                    case "evaluate", "evaluate_all_models" -> EvaluateCommand.HELP;
-                    case "predict" -> PredictCommand.HELP;
-                    case "compare" -> CompareCommand.HELP;
-                    case "bench-predict" -> BenchPredict.HELP;
-                    case "kafka-secure-setup" -> KafkaSecureSetup.HELP;
-                    case "demo-steps" -> DemoCommand.HELP;
-                    case "compose-smoke" -> SmokeCommand.HELP;
-                    default -> "unknown command " + argv[0];
-                });
-                return 0;
-            }
-            return switch (argv[0]) {
-                case "synth" -> SynthCommand.run(rest);
-                case "ingest", "prepare_data" -> IngestCommand.run(rest);
-                case "bench-ingest" -> BenchIngest.run(rest);
-                case "bench-synth" -> BenchSynth.run(rest);
-                case "bench-recipe" -> BenchRecipe.run(rest);
-                case "leaderboard" -> LeaderboardCommand.run(rest);
-                case "train", "train_model" -> TrainCommand.run(rest);
-                case "bench-train" -> BenchTrain.run(rest);
-                case "bench-inference" -> BenchInference.run(rest);
-                case "bench-stream" -> BenchStream.run(rest);
-                case "cross-validate" -> CrossValidateCommand.run(rest);
-                case "evaluate", "evaluate_all_models" -> EvaluateCommand.run(rest);
-                case "predict" -> PredictCommand.run(rest);
-                case "compare" -> CompareCommand.run(rest);
-                case "bench-predict" -> BenchPredict.run(rest);
-                case "kafka-secure-setup" -> KafkaSecureSetup.run(rest);
-                case "demo-steps" -> DemoCommand.run(rest);
-                case "compose-smoke" -> SmokeCommand.run(rest);
-                default -> throw new UsageException("unknown command '" + argv[0] + "' (synth, ingest, train, evaluate, cross-validate, leaderboard, predict, compare, bench-ingest, bench-synth, bench-recipe, bench-train, bench-inference, bench-stream, bench-predict)");
-            };
+            return command.get().entry().run(rest);
         } catch (UsageException e) {
             System.err.println(e.getMessage());
             return 2;

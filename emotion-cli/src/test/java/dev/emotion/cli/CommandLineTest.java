@@ -1,6 +1,7 @@
 package dev.emotion.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +30,16 @@ class CommandLineTest {
         assertEquals("synth: unknown option --colour (known: --out)", unknown.getMessage());
         assertEquals("synth: --out needs a value", assertThrows(UsageException.class,
                 () -> new Args("synth", List.of("--out"), Set.of("out"), Set.of())).getMessage());
+        assertEquals("synth: --out needs a value", assertThrows(UsageException.class,
+                () -> new Args("synth", List.of("--out", "--quick"), Set.of("out"), Set.of("quick"))).getMessage());
+        assertEquals("synth: unexpected argument 'p01.mp4'", assertThrows(UsageException.class,
+                () -> new Args("synth", List.of("p01.mp4"), Set.of("out"), Set.of())).getMessage());
+        Args paths = new Args("predict", List.of("a.mp4", "--fps", "5", "b dir", "--fps=all"), Set.of("fps"),
+                Set.of("force"), true);
+        assertEquals(List.of("a.mp4", "b dir"), paths.positionals());
+        assertEquals("all", paths.get("fps", null)); // the last value wins
+        assertFalse(paths.flag("force"));
+        assertFalse(paths.has("force"));
         Args n = new Args("synth", List.of("--participants", "five"), Set.of("participants"), Set.of());
         assertEquals("synth: --participants 'five' is not a whole number",
                 assertThrows(UsageException.class, () -> n.integer("participants", 5)).getMessage());
@@ -93,6 +104,9 @@ class CommandLineTest {
     @Test
     void unknownCommandsAndBadSizesExitWithUsage() {
         assertEquals(2, Main.run(new String[] {"fly"}));
+        assertEquals(0, Main.run(new String[] {"prepare_data", "--help"})); // the seed's name for ingest
+        assertEquals(Main.find("ingest"), Main.find("prepare_data"));
+        assertEquals(Main.COMMANDS.size(), Main.COMMANDS.stream().map(Main.Command::name).distinct().count());
         assertEquals(2, Main.run(new String[] {"synth", "--size", "big"}));
         assertEquals(2, Main.run(new String[] {"synth", "--participants", "0"}));
     }
