@@ -14,7 +14,7 @@ COMPOSE_PROJECT=${EMOTION_COMPOSE_PROJECT:-emotion}
 BASE_IMAGE=${EMOTION_BASE_IMAGE:-localhost/emotion-base:bookworm-$(sha256sum "$ROOT/deploy/containers/base.sh" | cut -c1-8)}
 PODMAN_SOCK=$CONTAINERS_DIR/podman.sock
 PODMAN_PID=$RUN_DIR/podman-service.pid
-COMPOSE_SERVICES=(ingest-service training-service evaluation-service inference-service)
+COMPOSE_SERVICES=(ingest-service training-service evaluation-service inference-service console-service)
 
 # Sets ENGINE (docker|podman) and COMPOSE (the compose command), installing podman when no engine runs here.
 container_engine() {
@@ -99,8 +99,10 @@ compose_build() {
     rm -rf "${IMAGES_DIR:?}/$svc"
     mkdir -p "$IMAGES_DIR/$svc/models"
     cp -r "$ROOT/$svc/target/quarkus-app" "$IMAGES_DIR/$svc/app"
-    # the face model files, without the ImageNet weights (mounted at run time: EMOTION_WEIGHTS_HOST_DIR)
-    find "$models" -mindepth 1 -maxdepth 1 ! -name imagenet -exec cp -r {} "$IMAGES_DIR/$svc/models/" \;
+    # the face model files, without the ImageNet weights (mounted at run time: EMOTION_WEIGHTS_HOST_DIR); the
+    # console needs none
+    [ "$svc" = console-service ] \
+      || find "$models" -mindepth 1 -maxdepth 1 ! -name imagenet -exec cp -r {} "$IMAGES_DIR/$svc/models/" \;
     build_image "$svc" "$ROOT/deploy/containers/Containerfile.service" "$IMAGES_DIR/$svc" --build-arg "SERVICE=$svc"
   done
   say ""
@@ -145,6 +147,7 @@ published_port() {
     training) echo "${EMOTION_TRAINING_PUBLISHED_PORT:-8082}" ;;
     evaluation) echo "${EMOTION_EVALUATION_PUBLISHED_PORT:-8083}" ;;
     inference) echo "${EMOTION_INFERENCE_PUBLISHED_PORT:-8084}" ;;
+    console) echo "${EMOTION_CONSOLE_PUBLISHED_PORT:-8080}" ;;
   esac
 }
 
@@ -189,8 +192,9 @@ compose_up() {
     done
   done
   STACK_START_S=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-  say "compose: stack up in $STACK_START_S s: ingest http://localhost:$(published_port ingest)," \
-    "training :$(published_port training), evaluation :$(published_port evaluation), inference :$(published_port inference)"
+  say "compose: stack up in $STACK_START_S s: console http://localhost:$(published_port console)/, ingest" \
+    ":$(published_port ingest), training :$(published_port training), evaluation :$(published_port evaluation)," \
+    "inference :$(published_port inference)"
 }
 
 # Stops and removes the project's containers, network and volumes; stops the podman API service started here.
@@ -216,6 +220,7 @@ compose_smoke() {
   export EMOTION_TRAINING_PUBLISHED_PORT=${EMOTION_TRAINING_PUBLISHED_PORT:-18082}
   export EMOTION_EVALUATION_PUBLISHED_PORT=${EMOTION_EVALUATION_PUBLISHED_PORT:-18083}
   export EMOTION_INFERENCE_PUBLISHED_PORT=${EMOTION_INFERENCE_PUBLISHED_PORT:-18084}
+  export EMOTION_CONSOLE_PUBLISHED_PORT=${EMOTION_CONSOLE_PUBLISHED_PORT:-18080}
   container_engine || die "compose smoke: no container engine (Docker, or podman from Debian's packages) could be set up"
   local out rc=0 t0
   t0=$(date +%s)
@@ -225,7 +230,7 @@ compose_smoke() {
   compose_up
   INGEST_URL=http://localhost:$(published_port ingest) TRAINING_URL=http://localhost:$(published_port training) \
     EVALUATION_URL=http://localhost:$(published_port evaluation) INFERENCE_URL=http://localhost:$(published_port inference) \
-    cli compose-smoke --out "$out" || rc=$?
+    CONSOLE_URL=http://localhost:$(published_port console) cli compose-smoke --out "$out" || rc=$?
   SMOKE_RC=$rc
   trap - EXIT
   compose_smoke_logs

@@ -147,6 +147,8 @@ final class DemoCommand {
         must("evaluate --report-only", EvaluateCommand.run(List.of("--study", study, "--report-only")));
         System.out.println("Report: " + url("EVALUATION", 8083) + "/reports/" + study
                 + "/index.html  (files: experiments/model_comparison/" + study + "/)");
+        System.out.println("Console: " + url("CONSOLE", 8080) + "/#/models/" + study + "  (the study, trainings,"
+                + " report and live scoring in the browser)");
         return 0;
     }
 

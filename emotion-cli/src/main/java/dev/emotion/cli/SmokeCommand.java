@@ -19,11 +19,13 @@ final class SmokeCommand {
     static final String HELP = """
             Usage: ./emotion compose smoke
             (this is the CLI's compose-smoke --out DIR [--study S], which ./emotion compose smoke runs once the stack is
-            up, with INGEST_URL, TRAINING_URL, EVALUATION_URL and INFERENCE_URL set to the containers' ports)
+            up, with INGEST_URL, TRAINING_URL, EVALUATION_URL, INFERENCE_URL and CONSOLE_URL set to the containers'
+            ports)
             Renders a small synthetic study (5 people x 8 s at 320x240), ingests it, trains cnn_simple for one epoch,
             evaluates it on the held-out person, waits until inference-service serves it and scores that person's
             video, checking each answer (participants and splits stored, the model registered, its test metrics and
-            the recommendation, frames scored with faces and an emotion each).""";
+            the recommendation, frames scored with faces and an emotion each), then that the web console serves its
+            page and forwards to every service.""";
 
     private SmokeCommand() {
     }
@@ -83,6 +85,27 @@ final class SmokeCommand {
                 scored.withFace() + " of " + scored.frames());
         check(failures, !scored.dominant().isEmpty() && Emotion.DOMINANT_LABELS.containsAll(scored.dominant().keySet()),
                 "each face has one of the emotions", scored.dominant());
+
+        String console = System.getenv("CONSOLE_URL");
+        if (console != null && !console.isBlank()) {
+            step("smoke: the web console (console-service) serves its pages and reaches every service");
+            ServiceClient viaConsole = new ServiceClient("smoke", "console-service", console.replaceAll("/+$", "")
+                    + "/api/ingest", apiKey);
+            JsonNode same = viaConsole.get("/api/v1/studies/" + study);
+            check(failures, same.path("participants").size() == 5, "the console forwards to ingest-service",
+                    same.path("participants").size());
+            for (String svc : List.of("training", "evaluation", "inference")) {
+                JsonNode health = new ServiceClient("smoke", "console-service", console.replaceAll("/+$", "")
+                        + "/api/" + svc, apiKey).get("/q/health/live");
+                check(failures, "UP".equals(health.path("status").asText()), "the console reaches " + svc
+                        + "-service", health);
+            }
+            java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(console)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            check(failures, page.statusCode() == 200 && page.body().contains("Emotion console"),
+                    "the console's page", "HTTP " + page.statusCode());
+        }
 
         System.out.println();
         if (!failures.isEmpty()) {

@@ -177,8 +177,8 @@ class DeploymentManifestsTest {
         Set<String> claims = names(base, PersistentVolumeClaim.class);
         List<Deployment> deployments = base.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
                 .toList();
-        assertEquals(Set.of("ingest-service", "training-service", "evaluation-service", "inference-service"),
-                deployments.stream().map(d -> d.getMetadata().getName()).collect(Collectors.toSet()));
+        assertEquals(Set.of("ingest-service", "training-service", "evaluation-service", "inference-service",
+                        "console-service"), deployments.stream().map(d -> d.getMetadata().getName()).collect(Collectors.toSet()));
         for (Deployment d : deployments) {
             String name = d.getMetadata().getName();
             var pod = d.getSpec().getTemplate().getSpec();

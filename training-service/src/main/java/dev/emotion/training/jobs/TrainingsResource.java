@@ -74,6 +74,33 @@ public class TrainingsResource {
         return Response.accepted(jobs.submit(request)).build();
     }
 
+    /** The hyper-parameters a training gets when its request leaves them out (the console shows them). */
+    public record Defaults(String model, String task, int epochs, int batchSize, int gradAccum, float learningRate,
+                           float weightDecay, int patience, long seed, boolean augment, boolean participantBaseline,
+                           String backbone) {
+    }
+
+    @GET
+    @Path("trainings/defaults")
+    @Operation(summary = "The defaults of a training {model, task}: epochs, batch size, learning rate, ...")
+    public Defaults defaults(@jakarta.ws.rs.QueryParam("model") String model,
+                             @jakarta.ws.rs.QueryParam("task") String task) {
+        dev.emotion.core.contract.Architecture a = java.util.Arrays.stream(
+                        dev.emotion.core.contract.Architecture.values())
+                .filter(x -> x.id().equals(model)).findFirst().orElseThrow(() -> new ApiErrors.Invalid("unknown model", "model '" + model
+                        + "' is not one of " + java.util.Arrays.toString(dev.emotion.core.contract.Architecture
+                        .values()).toLowerCase(java.util.Locale.ROOT)));
+        dev.emotion.core.contract.Task t = java.util.Arrays.stream(dev.emotion.core.contract.Task.values())
+                .filter(x -> x.id().equals(task == null ? "emotion_class" : task)).findFirst()
+                .orElseThrow(() -> new ApiErrors.Invalid("unknown task", "task '" + task + "' is not one of "
+                        + java.util.Arrays.toString(dev.emotion.core.contract.Task.values())
+                        .toLowerCase(java.util.Locale.ROOT)));
+        dev.emotion.core.training.Trainer.Config c = dev.emotion.core.training.Trainer.Config.defaults(a, t);
+        return new Defaults(a.id(), t.id(), c.epochs(), c.batchSize(), c.gradAccum(), c.learningRate(),
+                c.weightDecay(), c.patience(), c.seed(), c.augment(), c.participantBaseline(),
+                c.backbone() == null ? null : c.backbone().id());
+    }
+
     @GET
     @Path("trainings")
     @Operation(summary = "Every training run with its latest progress event")
