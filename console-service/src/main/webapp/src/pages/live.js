@@ -1,6 +1,6 @@
 // Live scoring. A video from disk plays with the detected faces boxed on it and, under it, a per-frame timeline of
-// the emotions that fills in while inference-service decodes (NDJSON); clicking the timeline seeks the video; the
-// per-frame CSV is one click. Webcam mode sends camera frames over the WebSocket stream and shows live boxes, a
+// the emotions that fills in while inference-service decodes (NDJSON), with the participant's AFFDEX trace beside it
+// when their labels file is given; clicking the timeline seeks the video; the per-frame CSV is one click. Webcam mode sends camera frames over the WebSocket stream and shows live boxes, a
 // rolling timeline and the measured frame-to-prediction latency.
 import uPlot from 'uplot';
 import { call, readNdjson } from '../api.js';
@@ -29,18 +29,25 @@ export async function livePage(main) {
   return () => stop();
 }
 
-/** A timeline chart of the emotions of face 0 over time (seconds); onSeek(t) when clicked. */
-function timeline(el, width, onSeek) {
+/**
+ * A timeline chart of the emotions of face 0 over time (seconds); onSeek(t) when clicked. With `affdex` (the
+ * participant's labels file read by ingest-service: {timestampsMs, emotions}), its traces are drawn dashed beside
+ * the model's, on the same time axis.
+ */
+function timeline(el, width, onSeek, affdex) {
   const data = [[], ...EMOTIONS.map(() => [])];
+  const reference = affdex ? [affdex.timestampsMs.map((t) => t / 1000), ...EMOTIONS.map((e) => affdex.emotions[e])] : null;
   const chart = new uPlot({
-    width, height: 220, scales: { x: { time: false }, y: { range: [0, 1] } },
-    axes: [{ label: 'seconds' }, { label: 'probability' }],
-    series: [{ label: 't' }, ...EMOTIONS.map((e, i) => ({ label: e, stroke: COLOURS[i], width: 1.5 }))],
+    width, height: 240, scales: { x: { time: false }, y: { range: [0, 1] } },
+    axes: [{ label: 'seconds' }, { label: 'probability / AFFDEX score' }],
+    series: [{ label: 't' }, ...EMOTIONS.map((e, i) => ({ label: e, stroke: COLOURS[i], width: 1.5, spanGaps: true })),
+      ...(affdex ? EMOTIONS.map((e, i) => ({ label: `AFFDEX ${e}`, stroke: COLOURS[i], width: 1, dash: [4, 4], spanGaps: true })) : [])],
     hooks: onSeek ? { ready: [(u) => u.over.addEventListener('click', () => {
       const t = u.posToVal(u.cursor.left, 'x');
       if (Number.isFinite(t)) onSeek(t);
     })] } : {},
-  }, data, el);
+  }, reference ? uPlot.join([data, reference]) : data, el);
+  if (reference) el.dataset.affdex = String(reference[0].length);
   return {
     add(t, probabilities) {
       data[0].push(t);
@@ -50,7 +57,10 @@ function timeline(el, width, onSeek) {
       const cut = data[0].findIndex((t) => t >= data[0][data[0].length - 1] - keepSeconds);
       if (cut > 0) data.forEach((s) => s.splice(0, cut));
     },
-    redraw() { chart.setData(data); el.dataset.points = String(data[0].length); },
+    redraw() {
+      chart.setData(reference ? uPlot.join([data, reference]) : data);
+      el.dataset.points = String(data[0].length);
+    },
     destroy() { chart.destroy(); },
   };
 }
@@ -79,6 +89,7 @@ function drawBoxes(canvas, faces, sourceWidth, sourceHeight) {
 
 function videoMode(body) {
   const file = h('input', { id: 'live-file', type: 'file', accept: 'video/*' });
+  const labelsInput = h('input', { id: 'live-labels', type: 'file', accept: '.csv,.txt' });
   const fps = h('input', { id: 'live-fps', type: 'number', min: '1', max: '30', value: '5' });
   const go = h('button', { id: 'live-go', disabled: true }, 'Score');
   const csv = h('button', { id: 'live-csv', disabled: true }, 'Download per-frame CSV');
@@ -87,10 +98,26 @@ function videoMode(body) {
   const canvas = h('canvas', { id: 'live-boxes' });
   const chartEl = h('div', { id: 'live-timeline', 'data-points': '0' });
   const errors = h('div');
-  body.append(h('div', { class: 'form' }, h('label', {}, 'Video ', file), h('label', {}, 'frames per second ', fps), go, csv),
+  body.append(h('div', { class: 'form' }, h('label', {}, 'Video ', file),
+    h('label', { title: 'the participant\'s iMotions/AFFDEX export: its traces are drawn beside the model\'s' }, 'AFFDEX labels (optional) ', labelsInput),
+    h('label', {}, 'frames per second ', fps), go, csv),
     status, errors, h('div', { class: 'stage' }, video, canvas), chartEl);
   let frames = [];
+  let affdex = null;
   let source = { width: 0, height: 0 };
+  labelsInput.addEventListener('change', async () => {
+    affdex = null;
+    clear(errors);
+    if (!labelsInput.files.length) return;
+    const form = new FormData();
+    form.append('labels', labelsInput.files[0], labelsInput.files[0].name);
+    try {
+      affdex = await call('ingest', '/api/v1/labels/trace', { method: 'POST', body: form });
+      status.textContent = `AFFDEX labels: ${affdex.samples} rows (${affdex.format}, scores ${affdex.scale}), drawn dashed`;
+    } catch (e) {
+      errors.append(errorBox(e));
+    }
+  });
   let chart = null;
   let raf = 0;
 
@@ -127,7 +154,7 @@ function videoMode(body) {
     clear(errors);
     frames = [];
     if (chart) chart.destroy();
-    chart = timeline(clear(chartEl), Math.min(900, body.clientWidth - 20 || 800), (t) => { video.currentTime = t; });
+    chart = timeline(clear(chartEl), Math.min(900, body.clientWidth - 20 || 800), (t) => { video.currentTime = t; }, affdex);
     const f = file.files[0];
     status.textContent = `decoding and scoring ${f.name} ...`;
     try {

@@ -136,6 +136,30 @@ class IngestJobsTest {
     }
 
     @Test
+    void aLabelsFileIsAnsweredAsPerEmotionTraces() throws IOException {
+        Path csv = DATA.resolve(folder).resolve("p01.csv");
+        var track = new dev.emotion.core.labels.AffdexCsvReader().read(csv);
+        var first = track.samples().stream().filter(x -> !x.isGap()).findFirst().orElseThrow();
+        int at = track.samples().indexOf(first);
+        var trace = given().multiPart("labels", csv.toFile(), "text/csv").post("/api/v1/labels/trace").then()
+                .statusCode(200).body("file", equalTo("p01.csv")).body("samples", equalTo(track.samples().size()))
+                .extract().jsonPath();
+        assertEquals(track.samples().size(), trace.getList("timestampsMs").size());
+        assertEquals(first.timestampMs(), trace.getLong("timestampsMs[" + at + "]"));
+        assertEquals(first.labels().joy(), trace.getDouble("emotions.joy[" + at + "]"), 1e-9);
+        assertEquals(first.labels().contempt(), trace.getDouble("emotions.contempt[" + at + "]"), 1e-9);
+        assertEquals(List.of("joy", "anger", "fear", "disgust", "sadness", "surprise", "contempt"),
+                List.copyOf(trace.getMap("emotions").keySet()));
+        // a file the reader refuses: 400 naming the uploaded file's name, row and what is wrong
+        Path bad = DATA.resolve(folder).resolve("broken.csv");
+        Files.writeString(bad, "Timestamp,Joy,Anger\n0,12,oops\n");
+        given().multiPart("labels", bad.toFile(), "text/csv").post("/api/v1/labels/trace").then().statusCode(400)
+                .body("error", equalTo("invalid labels file")).body("detail", containsString("broken.csv"));
+        given().multiPart("other", "x").post("/api/v1/labels/trace").then().statusCode(400)
+                .body("detail", containsString("multipart field 'labels'"));
+    }
+
+    @Test
     void badRequestsAreRefusedWithWhatToFix() {
         post(Map.of("studyId", "s", "participantId", "p01", "video", "../../etc/passwd"))
                 .body("detail", containsString("video '../../etc/passwd' is outside the data directory"));

@@ -38,7 +38,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * four packaged services and console-service running as processes on the real broker. A user's path, through the
  * pages only: upload a rendered study (videos + iMotions CSVs) and watch each ingest job reach completed over SSE;
  * start a 2-epoch training and see its curve drawn epoch by epoch; evaluate and open the embedded report; score a
- * held-out video in live scoring until the timeline has its points and face boxes are drawn on the playing video;
+ * held-out video in live scoring, with the participant's AFFDEX export beside it, until the timeline has its points
+ * and face boxes are drawn on the playing video;
  * webcam mode on Chromium's fake camera, answered over the WebSocket with the latency shown. Every page must leave no
  * error in the browser's console; each step saves a screenshot (target/console-screenshots).
  */
@@ -95,7 +96,7 @@ class ConsoleBrowserTest {
         options.setBinary(binary);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-quic", "--window-size=1400,1000", "--autoplay-policy=no-user-gesture-required",
+                "--disable-sync", "--disable-quic", "--window-size=1400,1200", "--autoplay-policy=no-user-gesture-required",
                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
                 "--user-data-dir=" + Files.createTempDirectory(home, "chromium"));
         LoggingPreferences logs = new LoggingPreferences();
@@ -261,8 +262,13 @@ class ConsoleBrowserTest {
         open("live");
         waitFor("the video input", 30, d -> d.findElement(By.id("live-file")))
                 .sendKeys(dir.resolve(participant + ".mp4").toString());
+        // the participant's AFFDEX export, read by ingest-service, drawn beside the model's trace
+        browser.findElement(By.id("live-labels")).sendKeys(dir.resolve(participant + ".csv").toString());
+        until("the AFFDEX labels read", 30, d -> d.findElement(By.id("live-status")).getText()
+                .startsWith("AFFDEX labels:"));
         browser.findElement(By.id("live-go")).click();
         until("the timeline has 20 points", 120, d -> intAttribute("#live-timeline", "data-points") >= 20);
+        assertTrue(intAttribute("#live-timeline", "data-affdex") >= 20, "the AFFDEX trace is drawn");
         until("face boxes drawn on the video", 60, d -> intAttribute("#live-boxes", "data-boxes") >= 1);
         shot("live");
         noConsoleErrors("live");
