@@ -18,6 +18,11 @@ import java.util.logging.Level;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -40,7 +45,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * start a 2-epoch training and see its curve drawn epoch by epoch; evaluate and open the embedded report; score a
  * held-out video in live scoring, with the participant's AFFDEX export beside it, until the timeline has its points
  * and face boxes are drawn on the playing video;
- * webcam mode on Chromium's fake camera, answered over the WebSocket with the latency shown. Every page must leave no
+ * webcam mode on Chromium's fake camera playing a rendered participant, answered over the WebSocket with live boxes
+ * and the latency shown. Every page must leave no
  * error in the browser's console; each step saves a screenshot (target/console-screenshots).
  */
 class ConsoleBrowserTest {
@@ -50,6 +56,9 @@ class ConsoleBrowserTest {
     static Path home;
     static Path shots;
     static WebDriver browser;
+    static String study;
+    static Path dir;
+    static Path camera;
 
     static String url(String svc) {
         return "http://localhost:" + PORTS.get(svc);
@@ -83,7 +92,37 @@ class ConsoleBrowserTest {
             String check = svc.equals("inference") ? "/q/health/live" : "/q/health/ready";
             await(svc + " up", 120, () -> EndToEndTest.status(url(svc) + check) == 200);
         }
+        // the study the test uploads, and its first participant as the fake camera's picture
+        study = "console-" + run;
+        dir = home.resolve("study");
+        assertEquals(0, Main.run(new String[] {"synth", "--participants", "5", "--seconds", "6", "--out",
+                dir.toString(), "--study", study}));
+        camera = home.resolve("camera.y4m");
+        toY4m(dir.resolve("p01.mp4"), camera, 90);
         browser = chromium();
+    }
+
+    /** The first frames of a video as a YUV4MPEG2 file, the format Chromium's fake camera plays (in a loop). */
+    static void toY4m(Path video, Path y4m, int frames) throws Exception {
+        try (FFmpegFrameGrabber in = new FFmpegFrameGrabber(video.toFile())) {
+            in.start();
+            try (FFmpegFrameRecorder out = new FFmpegFrameRecorder(y4m.toFile(), in.getImageWidth(),
+                    in.getImageHeight())) {
+                out.setFormat("yuv4mpegpipe");
+                out.setVideoCodec(avcodec.AV_CODEC_ID_RAWVIDEO);
+                out.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+                out.setFrameRate(in.getFrameRate());
+                out.start();
+                for (int i = 0; i < frames; i++) {
+                    Frame f = in.grabImage();
+                    if (f == null) {
+                        break;
+                    }
+                    out.record(f);
+                }
+                out.stop();
+            }
+        }
     }
 
     /** Debian's chromium and chromedriver (./emotion test installs them), headless, offline, with a fake camera. */
@@ -98,6 +137,7 @@ class ConsoleBrowserTest {
                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-quic", "--window-size=1400,1200", "--autoplay-policy=no-user-gesture-required",
                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                "--use-file-for-fake-video-capture=" + camera,
                 "--user-data-dir=" + Files.createTempDirectory(home, "chromium"));
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
@@ -197,10 +237,6 @@ class ConsoleBrowserTest {
 
     @Test
     void aStudyFromUploadToLiveScoringThroughThePages() throws Exception {
-        String study = "console-" + UUID.randomUUID().toString().substring(0, 8);
-        Path dir = home.resolve("study");
-        assertEquals(0, Main.run(new String[] {"synth", "--participants", "5", "--seconds", "6", "--out",
-                dir.toString(), "--study", study}));
 
         // 1. Studies: upload the ten files at once; every job reaches completed over SSE
         open("studies");
@@ -273,12 +309,14 @@ class ConsoleBrowserTest {
         shot("live");
         noConsoleErrors("live");
 
-        // 5. Webcam mode: Chromium's fake camera, frames over the WebSocket, the latency measured
+        // 5. Webcam mode: Chromium's fake camera playing a rendered participant, frames over the WebSocket, live
+        // boxes and the latency measured
         browser.findElement(By.id("mode-webcam")).click();
         browser.findElement(By.id("webcam-start")).click();
         until("predictions from the camera's frames", 60, d -> d.findElement(By.id("webcam-latency")).getText()
                 .contains("frame -> prediction"));
         until("a rolling timeline", 30, d -> intAttribute("#webcam-timeline", "data-points") >= 3);
+        until("live boxes on the camera's face", 30, d -> intAttribute("#webcam-boxes", "data-boxes") >= 1);
         shot("webcam");
         noConsoleErrors("webcam");
 
