@@ -167,6 +167,7 @@ compose_up() {
   mkdir -p "$EMOTION_WEIGHTS_HOST_DIR" "$EMOTION_STUDIES_HOST_DIR"
   # the stack's API key: EMOTION_API_KEY, else one generated once for this machine (mode 600, never committed)
   if [ -z "${EMOTION_API_KEY:-}" ]; then
+    mkdir -p "$CONTAINERS_DIR"
     if [ ! -s "$CONTAINERS_DIR/api-key" ]; then
       (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=\n' >"$CONTAINERS_DIR/api-key")
     fi

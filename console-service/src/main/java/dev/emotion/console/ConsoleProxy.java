@@ -96,10 +96,6 @@ public class ConsoleProxy {
         return rest.isEmpty() ? "/" : rest;
     }
 
-    Map<String, URI> upstreams() {
-        return upstreams;
-    }
-
     void start(@Observes StartupEvent ignored) {
         upstreams.forEach((s, u) -> LOG.infof("console: /api/%s/* -> %s", s, u));
     }

@@ -73,7 +73,7 @@ final class SmokeCommand {
         check(failures, modelId.equals(m.path("modelId").asText()), "the report evaluates " + modelId,
                 m.path("modelId").asText());
         double f1 = m.path("metrics").path("macro_f1").asDouble(Double.NaN);
-        check(failures, f1 >= 0 && f1 <= 1, "a test macro-F1", m.path("metrics"));
+        check(failures, f1 >= 0 && f1 <= 1, "the report has a test macro-F1", m.path("metrics"));
         check(failures, modelId.equals(report.path("recommendation").path("modelId").asText()),
                 "the recommendation names " + modelId, report.path("recommendation"));
 

@@ -67,8 +67,11 @@ public final class ImageInput {
             throw new BadImage("the JPEG is truncated (no end-of-image marker after " + bytes.length + " bytes)",
                     false, false);
         }
+        // OpenCV sees the PNG up to its IEND only: bytes after it (some writers append data) are never parsed,
+        // so a "chunk" there cannot make it allocate what it claims
+        int length = jpeg ? bytes.length : pngEnd(bytes);
         Mat img;
-        try (BytePointer p = new BytePointer(bytes); Mat buf = new Mat(1, bytes.length, org.bytedeco.opencv.global
+        try (BytePointer p = new BytePointer(bytes); Mat buf = new Mat(1, length, org.bytedeco.opencv.global
                 .opencv_core.CV_8UC1, p)) {
             img = imdecode(buf, IMREAD_COLOR);
         }
@@ -116,11 +119,22 @@ public final class ImageInput {
                         + " left in the file";
             }
             if (type.equals("IEND")) {
-                return null;
+                // IEND carries no data; OpenCV's reader does not stop at one that claims some, and reads on
+                return len == 0 ? null : "the IEND chunk at byte " + at + " claims " + len + " bytes (it has none)";
             }
             at += (int) (12 + len);
         }
         return "no IEND chunk: the file is truncated after " + b.length + " bytes";
+    }
+
+    /** The offset just past the IEND chunk of a PNG that {@link #pngChunksDontFit} accepted. */
+    static int pngEnd(byte[] b) {
+        int at = 8;
+        while (!new String(b, at + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1).equals("IEND")) {
+            at += 12 + (((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8)
+                    | (b[at + 3] & 0xFF));
+        }
+        return at + 12;
     }
 
     static long[] pngSize(byte[] b) {

@@ -41,4 +41,24 @@ class ImageInputTest {
         e = assertThrows(ImageInput.BadImage.class, () -> ImageInput.decode(truncated, 4_000_000, 2_000_000));
         assertTrue(e.getMessage().contains("no IEND chunk"), e.getMessage());
     }
+
+    /**
+     * Found by fuzzing (the suite's 10 s run, 2026-12-01): a 146-byte PNG whose IEND claims 58 bytes, followed by a
+     * second PNG whose "IEND" claims 1.97 GB; OpenCV read past the first IEND and the fuzzer ran out of memory. An
+     * IEND with data is refused; bytes after a good IEND are never handed to OpenCV.
+     */
+    @Test
+    void nothingAfterIendReachesTheDecoder() throws Exception {
+        ImageInput.BadImage e = assertThrows(ImageInput.BadImage.class, () -> ImageInput.decode(
+                Files.readAllBytes(INPUTS.resolve("oom-png-chunk-after-iend-claims-2gb")), 4_000_000, 2_000_000));
+        assertTrue(e.getMessage().contains("the IEND chunk at byte 33 claims 58 bytes"), e.getMessage());
+        byte[] seed = Files.readAllBytes(INPUTS.resolve("seed.png"));
+        byte[] lie = {0x75, 0x75, 0x75, 0x75, 'I', 'E', 'N', 'D', 0, 0, 0, 0}; // a 1.97 GB "chunk" after the end
+        byte[] trailing = java.util.Arrays.copyOf(seed, seed.length + lie.length);
+        System.arraycopy(lie, 0, trailing, seed.length, lie.length);
+        assertEquals(seed.length, ImageInput.pngEnd(trailing));
+        try (Mat m = ImageInput.decode(trailing, 4_000_000, 2_000_000)) {
+            assertEquals(12, m.cols(), "the image before the trailing bytes decodes");
+        }
+    }
 }
