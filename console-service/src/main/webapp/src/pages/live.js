@@ -133,12 +133,16 @@ function videoMode(body) {
     source = { width: video.videoWidth, height: video.videoHeight };
   });
 
+  // the last scored frame at or before t (frames arrive in time order): a binary search, run on every repaint
   function frameAt(t) {
-    let best = null;
-    for (const f of frames) {
-      if (f.timestampMs / 1000 <= t + 0.05) best = f; else break;
+    const ms = (t + 0.05) * 1000;
+    let lo = 0;
+    let hi = frames.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (frames[mid].timestampMs <= ms) lo = mid + 1; else hi = mid;
     }
-    return best;
+    return lo > 0 ? frames[lo - 1] : null;
   }
   function paint() {
     const f = frameAt(video.currentTime);

@@ -86,22 +86,21 @@ final class SmokeCommand {
         check(failures, !scored.dominant().isEmpty() && Emotion.DOMINANT_LABELS.containsAll(scored.dominant().keySet()),
                 "each face has one of the emotions", scored.dominant());
 
-        String console = System.getenv("CONSOLE_URL");
-        if (console != null && !console.isBlank()) {
+        String console = System.getenv().getOrDefault("CONSOLE_URL", "").replaceAll("/+$", "");
+        if (!console.isBlank()) {
             step("smoke: the web console (console-service) serves its pages and reaches every service");
-            ServiceClient viaConsole = new ServiceClient("smoke", "console-service", console.replaceAll("/+$", "")
-                    + "/api/ingest", apiKey);
+            ServiceClient viaConsole = new ServiceClient("smoke", "console-service", console + "/api/ingest", apiKey);
             JsonNode same = viaConsole.get("/api/v1/studies/" + study);
             check(failures, same.path("participants").size() == 5, "the console forwards to ingest-service",
                     same.path("participants").size());
             for (String svc : List.of("training", "evaluation", "inference")) {
-                JsonNode health = new ServiceClient("smoke", "console-service", console.replaceAll("/+$", "")
-                        + "/api/" + svc, apiKey).get("/q/health/live");
+                JsonNode health = new ServiceClient("smoke", "console-service", console + "/api/" + svc, apiKey)
+                        .get("/q/health/live");
                 check(failures, "UP".equals(health.path("status").asText()), "the console reaches " + svc
                         + "-service", health);
             }
             java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(console)).build(),
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(console + "/")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             check(failures, page.statusCode() == 200 && page.body().contains("Emotion console"),
                     "the console's page", "HTTP " + page.statusCode());

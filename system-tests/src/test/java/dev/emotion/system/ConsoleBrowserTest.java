@@ -71,15 +71,16 @@ class ConsoleBrowserTest {
         shots = Path.of("target", "console-screenshots").toAbsolutePath();
         Files.createDirectories(home.resolve("logs"));
         Files.createDirectories(shots);
-        for (String svc : List.of("ingest", "training", "evaluation", "inference", "console")) {
-            PORTS.put(svc, EndToEndTest.freePort());
-        }
+        // each port is picked just before its process starts: picked all at once, a port could be taken meanwhile
+        // by the outgoing connections of the services started first (seen: "Port ... seems to be in use")
         for (String svc : List.of("ingest", "training", "evaluation", "inference")) {
+            PORTS.put(svc, EndToEndTest.freePort());
             PROCESSES.put(svc, TrainingFailoverTest.startService(svc, svc + "-" + run, PORTS.get(svc),
                     home.resolve("data").resolve(svc), svc + "-workers-console-" + run, home));
         }
         Path jar = Path.of("..", "console-service", "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), jar + " missing: package console-service first (mvn verify does)");
+        PORTS.put("console", EndToEndTest.freePort());
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", jar.toString());
         pb.environment().put("EMOTION_HTTP_PORT", String.valueOf(PORTS.get("console")));
@@ -163,22 +164,7 @@ class ConsoleBrowserTest {
 
     /** Waits for an HTTP-side condition, failing at once when one of the processes has exited. */
     static void await(String what, int seconds, EndToEndTest.Check check) throws Exception {
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        while (true) {
-            PROCESSES.forEach((name, p) -> assertTrue(p.isAlive(), name + " exited; logs: " + home.resolve("logs")));
-            try {
-                if (check.ok()) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // not answering yet
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + seconds + " s waiting for: " + what + " (logs: "
-                        + home.resolve("logs") + ")");
-            }
-            Thread.sleep(500);
-        }
+        EndToEndTest.await(PROCESSES, home.resolve("logs"), what, seconds, check);
     }
 
     static void open(String hash) {

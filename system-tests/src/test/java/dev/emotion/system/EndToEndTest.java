@@ -120,10 +120,16 @@ class EndToEndTest {
     }
 
     static void await(String what, int seconds, Check check) throws Exception {
+        await(SERVICES, home.resolve("logs"), what, seconds, check);
+    }
+
+    /** Waits for {@code check}, failing at once when one of {@code processes} has exited (their logs in logs). */
+    static void await(Map<String, Process> processes, Path logs, String what, int seconds, Check check)
+            throws Exception {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         while (true) {
-            for (Map.Entry<String, Process> e : SERVICES.entrySet()) {
-                assertTrue(e.getValue().isAlive(), e.getKey() + "-service exited; log: " + home.resolve("logs"));
+            for (Map.Entry<String, Process> e : processes.entrySet()) {
+                assertTrue(e.getValue().isAlive(), e.getKey() + " exited; log: " + logs);
             }
             try {
                 if (check.ok()) {
@@ -134,7 +140,7 @@ class EndToEndTest {
             }
             if (System.nanoTime() > end) {
                 throw new AssertionError("timed out after " + seconds + " s waiting for: " + what + " (logs: "
-                        + home.resolve("logs") + ")");
+                        + logs + ")");
             }
             Thread.sleep(500);
         }

@@ -58,7 +58,8 @@ public final class ImageInput {
             throw new BadImage("the image is " + wh[0] + "x" + wh[1] + " pixels, over the limit of " + maxPixels
                     + " pixels; downscale it", true, false);
         }
-        String chunks = jpeg ? null : pngChunksDontFit(bytes);
+        PngChunks png = jpeg ? null : pngChunks(bytes);
+        String chunks = png == null ? null : png.problem();
         if (chunks != null) {
             // OpenCV's PNG reader allocates what a chunk claims: 300 bytes claiming a 4 GB chunk took 4 GB and 22 s
             throw new BadImage("the PNG is damaged: " + chunks, false, false);
@@ -69,7 +70,7 @@ public final class ImageInput {
         }
         // OpenCV sees the PNG up to its IEND only: bytes after it (some writers append data) are never parsed,
         // so a "chunk" there cannot make it allocate what it claims
-        int length = jpeg ? bytes.length : pngEnd(bytes);
+        int length = jpeg ? bytes.length : png.end();
         Mat img;
         try (BytePointer p = new BytePointer(bytes); Mat buf = new Mat(1, length, org.bytedeco.opencv.global
                 .opencv_core.CV_8UC1, p)) {
@@ -98,7 +99,14 @@ public final class ImageInput {
      * Why the PNG's chunk structure does not hold (null when it does): IHDR first, and every chunk's length within
      * the bytes that follow it, up to IEND.
      */
-    static String pngChunksDontFit(byte[] b) {
+    /** A PNG's chunk walk: what is wrong with it (null when nothing), else the offset just past its IEND. */
+    record PngChunks(String problem, int end) {
+        static PngChunks bad(String problem) {
+            return new PngChunks(problem, -1);
+        }
+    }
+
+    static PngChunks pngChunks(byte[] b) {
         int at = 8;
         boolean first = true;
         while (at + 8 <= b.length) {
@@ -106,35 +114,26 @@ public final class ImageInput {
                     | (b[at + 3] & 0xFFL);
             String type = new String(b, at + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
             if (!type.chars().allMatch(c -> (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
-                return "byte " + at + " does not start a chunk (type " + ImageBytes.head(java.util.Arrays.copyOfRange(
-                        b, at + 4, at + 8)) + ")";
+                return PngChunks.bad("byte " + at + " does not start a chunk (type " + ImageBytes.head(
+                        java.util.Arrays.copyOfRange(b, at + 4, at + 8)) + ")");
             }
             if (first && !type.equals("IHDR")) {
-                return "the first chunk is " + type + ", not IHDR";
+                return PngChunks.bad("the first chunk is " + type + ", not IHDR");
             }
             first = false;
             long left = b.length - (at + 12L);
             if (len > left) {
-                return "chunk " + type + " at byte " + at + " claims " + len + " bytes, more than the " + Math.max(0, left)
-                        + " left in the file";
+                return PngChunks.bad("chunk " + type + " at byte " + at + " claims " + len + " bytes, more than the "
+                        + Math.max(0, left) + " left in the file");
             }
             if (type.equals("IEND")) {
                 // IEND carries no data; OpenCV's reader does not stop at one that claims some, and reads on
-                return len == 0 ? null : "the IEND chunk at byte " + at + " claims " + len + " bytes (it has none)";
+                return len == 0 ? new PngChunks(null, at + 12)
+                        : PngChunks.bad("the IEND chunk at byte " + at + " claims " + len + " bytes (it has none)");
             }
             at += (int) (12 + len);
         }
-        return "no IEND chunk: the file is truncated after " + b.length + " bytes";
-    }
-
-    /** The offset just past the IEND chunk of a PNG that {@link #pngChunksDontFit} accepted. */
-    static int pngEnd(byte[] b) {
-        int at = 8;
-        while (!new String(b, at + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1).equals("IEND")) {
-            at += 12 + (((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8)
-                    | (b[at + 3] & 0xFF));
-        }
-        return at + 12;
+        return PngChunks.bad("no IEND chunk: the file is truncated after " + b.length + " bytes");
     }
 
     static long[] pngSize(byte[] b) {

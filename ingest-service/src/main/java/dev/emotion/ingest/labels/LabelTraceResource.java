@@ -1,7 +1,6 @@
 package dev.emotion.ingest.labels;
 
 import dev.emotion.core.contract.Emotion;
-import dev.emotion.core.contract.EmotionLabels;
 import dev.emotion.core.labels.AffdexCsvReader;
 import dev.emotion.core.labels.LabelFileException;
 import dev.emotion.core.labels.LabelSample;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -33,18 +31,6 @@ public class LabelTraceResource {
     /** The traces of one file: timestamps and, per emotion, one value (or null) per timestamp. */
     public record Trace(String file, String format, String scale, int samples, long gaps, List<Long> timestampsMs,
                         Map<String, List<Double>> emotions, List<String> warnings) {
-    }
-
-    private static final Map<String, Function<EmotionLabels, Double>> EMOTIONS = new LinkedHashMap<>();
-
-    static {
-        EMOTIONS.put(Emotion.JOY.label(), EmotionLabels::joy);
-        EMOTIONS.put(Emotion.ANGER.label(), EmotionLabels::anger);
-        EMOTIONS.put(Emotion.FEAR.label(), EmotionLabels::fear);
-        EMOTIONS.put(Emotion.DISGUST.label(), EmotionLabels::disgust);
-        EMOTIONS.put(Emotion.SADNESS.label(), EmotionLabels::sadness);
-        EMOTIONS.put(Emotion.SURPRISE.label(), EmotionLabels::surprise);
-        EMOTIONS.put(Emotion.CONTEMPT.label(), EmotionLabels::contempt);
     }
 
     @POST
@@ -67,10 +53,15 @@ public class LabelTraceResource {
         }
         List<Long> times = new ArrayList<>();
         Map<String, List<Double>> traces = new LinkedHashMap<>();
-        EMOTIONS.keySet().forEach(e -> traces.put(e, new ArrayList<>()));
+        for (Emotion e : Emotion.values()) {
+            traces.put(e.label(), new ArrayList<>());
+        }
         for (LabelSample s : track.samples()) {
             times.add(s.timestampMs());
-            EMOTIONS.forEach((name, value) -> traces.get(name).add(s.isGap() ? null : value.apply(s.labels())));
+            Map<Emotion, Double> scores = s.isGap() ? Map.of() : s.labels().emotions();
+            for (Emotion e : Emotion.values()) {
+                traces.get(e.label()).add(scores.get(e));
+            }
         }
         return new Trace(labels.fileName(), track.format(), track.scale(), track.samples().size(),
                 track.samples().stream().filter(LabelSample::isGap).count(), times, traces, track.warnings());

@@ -564,7 +564,8 @@ public class TrainingJobs {
         publisher.publish(Topic.TRAINING_PROGRESS, p.trainingId(), p);
     }
 
-    private static <E extends Enum<E>> E parse(Class<E> type, String field, String value) {
+    /** A request's lower-case enum value (model, task), refused naming the field and the allowed values. */
+    static <E extends Enum<E>> E parse(Class<E> type, String field, String value) {
         for (E e : type.getEnumConstants()) {
             if (e.name().toLowerCase(Locale.ROOT).equals(value)) {
                 return e;

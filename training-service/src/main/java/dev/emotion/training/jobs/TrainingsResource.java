@@ -85,16 +85,10 @@ public class TrainingsResource {
     @Operation(summary = "The defaults of a training {model, task}: epochs, batch size, learning rate, ...")
     public Defaults defaults(@jakarta.ws.rs.QueryParam("model") String model,
                              @jakarta.ws.rs.QueryParam("task") String task) {
-        dev.emotion.core.contract.Architecture a = java.util.Arrays.stream(
-                        dev.emotion.core.contract.Architecture.values())
-                .filter(x -> x.id().equals(model)).findFirst().orElseThrow(() -> new ApiErrors.Invalid("unknown model", "model '" + model
-                        + "' is not one of " + java.util.Arrays.toString(dev.emotion.core.contract.Architecture
-                        .values()).toLowerCase(java.util.Locale.ROOT)));
-        dev.emotion.core.contract.Task t = java.util.Arrays.stream(dev.emotion.core.contract.Task.values())
-                .filter(x -> x.id().equals(task == null ? "emotion_class" : task)).findFirst()
-                .orElseThrow(() -> new ApiErrors.Invalid("unknown task", "task '" + task + "' is not one of "
-                        + java.util.Arrays.toString(dev.emotion.core.contract.Task.values())
-                        .toLowerCase(java.util.Locale.ROOT)));
+        dev.emotion.core.contract.Architecture a = TrainingJobs.parse(dev.emotion.core.contract.Architecture.class,
+                "model", model);
+        dev.emotion.core.contract.Task t = TrainingJobs.parse(dev.emotion.core.contract.Task.class, "task",
+                task == null ? "emotion_class" : task);
         dev.emotion.core.training.Trainer.Config c = dev.emotion.core.training.Trainer.Config.defaults(a, t);
         return new Defaults(a.id(), t.id(), c.epochs(), c.batchSize(), c.gradAccum(), c.learningRate(),
                 c.weightDecay(), c.patience(), c.seed(), c.augment(), c.participantBaseline(),
