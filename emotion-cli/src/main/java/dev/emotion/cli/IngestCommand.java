@@ -92,23 +92,28 @@ final class IngestCommand {
         if (json == null) {
             return false;
         }
-        String jobId = json.path("jobId").asText();
-        ProgressBar bar = new ProgressBar(participant, expected, "frames");
-        Stall stall = new Stall("ingest job " + jobId + " (" + participant + ")");
+        return follow(service, json.path("jobId").asText(), participant, expected, "frames");
+    }
+
+    /** Follows an ingest job with a progress bar until it ends; true when it completed. */
+    static boolean follow(ServiceClient service, String jobId, String what, long expected, String unit)
+            throws IOException, InterruptedException {
+        ProgressBar bar = new ProgressBar(what, expected, unit);
+        Stall stall = new Stall("ingest job " + jobId + " (" + what + ")");
         while (true) {
             Thread.sleep(500);
             JsonNode job = service.get("/api/v1/ingest/jobs/" + jobId);
             String state = job.path("state").asText();
             long frames = job.path("framesDecoded").asLong();
-            stall.seen(state + ", " + frames + " frames decoded");
+            stall.seen(state + ", " + frames + " " + unit);
             String note = job.path("faces").asLong() + " faces, " + job.path("labelled").asLong() + " labelled";
             if (state.equals("completed")) {
-                bar.finish(frames, note + " (" + (split == null ? "split by participant hash" : split) + ")");
+                bar.finish(frames, note + "; " + job.path("message").asText());
                 return true;
             }
             if (state.equals("failed") || state.equals("cancelled")) {
                 bar.finish(frames, state);
-                System.err.println("ingest: " + participant + " " + state + ": " + job.path("message").asText());
+                System.err.println("ingest: " + what + " " + state + ": " + job.path("message").asText());
                 return false;
             }
             bar.update(Math.min(frames, expected), note);

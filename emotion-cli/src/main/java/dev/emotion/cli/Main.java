@@ -28,6 +28,7 @@ public final class Main {
     static final List<Command> COMMANDS = List.of(
             new Command("synth", List.of(), SynthCommand.HELP, SynthCommand::run),
             new Command("ingest", List.of("prepare_data"), IngestCommand.HELP, IngestCommand::run),
+            new Command("import", List.of(), ImportCommand.HELP, ImportCommand::run),
             new Command("train", List.of("train_model"), TrainCommand.HELP, TrainCommand::run),
             new Command("evaluate", List.of("evaluate_all_models"), EvaluateCommand.HELP, EvaluateCommand::run),
             new Command("cross-validate", List.of(), CrossValidateCommand.HELP, CrossValidateCommand::run),

@@ -9,11 +9,29 @@ import java.util.Map;
  * The manifest of a finished ingest job on {@link Topic#INGEST_COMPLETED}: what was published, per participant,
  * split and label, and how (label source, face detector, sampling rate). {@code excluded} counts the labelled faces
  * that got no dominant label, by reason (e.g. an ambiguous top score); absent in manifests written before it
- * existed.
+ * existed. {@code noFace}: in a study of stills and clips, the files in which no face was found (also counted in
+ * {@code excluded}); absent for videos. {@code grouping}: for stills, how participants were formed ({@code subject},
+ * or {@code random groups} when the labels name no person: folds then do not group by person).
  */
 public record IngestCompleted(Integer version, String studyId, String jobId, List<ParticipantCounts> participants,
                               Map<String, Long> labelCounts, String labelSource, Detector detector, Double fps,
-                              Instant completedAt, Map<String, Long> excluded) implements Contract {
+                              Instant completedAt, Map<String, Long> excluded, List<String> noFace,
+                              String grouping) implements Contract {
+
+    /** A video study's manifest. */
+    public IngestCompleted(Integer version, String studyId, String jobId, List<ParticipantCounts> participants,
+                           Map<String, Long> labelCounts, String labelSource, Detector detector, Double fps,
+                           Instant completedAt, Map<String, Long> excluded) {
+        this(version, studyId, jobId, participants, labelCounts, labelSource, detector, fps, completedAt, excluded,
+                null, null);
+    }
+
+    /** The label source of a study of labelled stills and clips. */
+    public static final String STILLS = "stills";
+
+    public boolean stills() {
+        return STILLS.equals(labelSource);
+    }
 
     /** Which face detector ran; {@code fallback} is true when the preferred model was unavailable. */
     public record Detector(String name, Boolean fallback, String note) {

@@ -33,8 +33,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -217,44 +215,7 @@ public final class TrainedModel implements AutoCloseable {
      * partial file removed).
      */
     static Path unzip(InputStream zip, Path dir, long maxBytes) throws IOException {
-        Files.createDirectories(dir);
-        long total = 0;
-        int entries = 0;
-        byte[] buf = new byte[1 << 16];
-        try (ZipInputStream in = new ZipInputStream(zip)) {
-            ZipEntry e;
-            while ((e = in.getNextEntry()) != null) {
-                String name = e.getName();
-                if (e.isDirectory() || name.isEmpty() || name.contains("/") || name.contains("\\")
-                        || name.equals(".") || name.equals("..") || name.indexOf('\0') >= 0) {
-                    throw new IOException("model artifact entry '" + name + "' is not a plain file name");
-                }
-                if (++entries > MAX_ENTRIES) {
-                    throw new IOException("model artifact holds more than " + MAX_ENTRIES + " files");
-                }
-                Path target = dir.resolve(name).normalize();
-                if (!target.getParent().equals(dir.normalize())) {
-                    throw new IOException("model artifact entry '" + name + "' is not a plain file name");
-                }
-                Path tmp = target.resolveSibling(target.getFileName() + ".part");
-                try (var out = Files.newOutputStream(tmp)) {
-                    int n;
-                    while ((n = in.read(buf)) > 0) {
-                        total += n;
-                        if (total > maxBytes) {
-                            throw new IOException("model artifact unpacks to more than " + maxBytes + " bytes (at "
-                                    + "entry '" + name + "'): not a model this system wrote");
-                        }
-                        out.write(buf, 0, n);
-                    }
-                } catch (IOException ex) {
-                    Files.deleteIfExists(tmp);
-                    throw ex;
-                }
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        return dir;
+        return new dev.emotion.core.SafeZip("model artifact", false, MAX_ENTRIES, maxBytes).unzip(zip, dir);
     }
 
     /**

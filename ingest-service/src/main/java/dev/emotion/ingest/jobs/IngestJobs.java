@@ -9,6 +9,8 @@ import dev.emotion.core.faces.FaceDetector;
 import dev.emotion.core.faces.FaceDetectors;
 import dev.emotion.core.faces.FacePipeline;
 import dev.emotion.core.ingest.IngestOptions;
+import dev.emotion.core.ingest.StillsIngest;
+import dev.emotion.core.labels.StillsIndex;
 import dev.emotion.core.ingest.VideoIngest;
 import dev.emotion.core.view.JobBoard;
 import dev.emotion.core.contract.Contracts;
@@ -107,13 +109,20 @@ public class IngestJobs {
         return enqueue(planner.uploaded(jobId, studyId, participantId, video, labels, split, maxFps));
     }
 
+    /** A study of stills and clips unpacked in {@code dir}: checked, then queued like any job. */
+    public IngestProgress submitStills(String jobId, String studyId, Path dir, String split, Long seed,
+                                       Boolean aligned, Double maxFps) {
+        return enqueue(planner.stills(jobId, studyId, dir, split, seed, aligned, maxFps));
+    }
+
     private IngestProgress enqueue(JobPlan plan) {
         if (requests != null && !requests.awaitJoined(java.time.Duration.ofSeconds(30))) {
             LOG.warnf("ingest worker %s has not joined group %s yet; the request waits on the topic", workerId,
                     settings.groupId("ingest"));
         }
         IngestProgress queued = event(plan, JobState.QUEUED, new VideoIngest.Progress(0, 0, 0, 0),
-                plan.participants().size() + " participant(s) queued", null);
+                plan.stills() != null ? "a study of stills and clips queued"
+                        : plan.participants().size() + " participant(s) queued", null);
         announce(queued);
         publisher.publish(Topic.INGEST_REQUESTS, plan.jobId(), new JobRequest(Contract.CURRENT_VERSION, "ingest",
                 plan.jobId(), JobPlan.toMap(plan), Instant.now()));
@@ -147,7 +156,14 @@ public class IngestJobs {
                 }
             }
         }
-        run(plan, job);
+        if (plan.stills() != null && !java.nio.file.Files.isRegularFile(plan.stills().labels())) {
+            announce(event(plan, JobState.FAILED, new VideoIngest.Progress(0, 0, 0, 0), "the stills' labels.csv is not"
+                    + " on worker " + workerId + ": the ingest replicas must share one data directory", workerId));
+        } else if (plan.stills() != null) {
+            runStills(plan, job);
+        } else {
+            run(plan, job);
+        }
     }
 
     /** The job's partition went to another worker (or this one is stopping). */
@@ -230,6 +246,67 @@ public class IngestJobs {
             // request again later instead of committing a job whose end nobody was told.
             announce(event(plan, JobState.FAILED, new VideoIngest.Progress(done[0], done[1], done[2], done[3]),
                     e.getMessage() == null ? e.toString() : e.getMessage().replace(dataDir + "/", ""), workerId));
+        }
+    }
+
+    /**
+     * A study of stills and clips: the same detector and crops as videos, every participant's faces published, then
+     * the manifest naming the files without a face; a bad file fails the whole job before the manifest.
+     */
+    private void runStills(JobPlan plan, JobWorker.Job job) {
+        long started = System.nanoTime();
+        announce(event(plan, JobState.RUNNING, new VideoIngest.Progress(0, 0, 0, 0), "started", workerId));
+        JobPlan.Stills st = plan.stills();
+        IngestOptions options = new IngestOptions(new FacePipeline.Options(plan.maxFps(), 224, 1.4, 90),
+                IngestOptions.DEFAULT.alignment(), IngestOptions.DEFAULT.toleranceMs(), IngestOptions.DEFAULT.policy(),
+                IngestOptions.DEFAULT.maxFramesPerBatch(), IngestOptions.DEFAULT.maxBatchBytes());
+        StillsIngest.Progress[] last = {new StillsIngest.Progress(0, 0, 0)};
+        try (FaceDetector detector = FaceDetectors.open(faceModel, scoreThreshold, minFaceSize)) {
+            StillsIndex index = StillsIndex.read(st.labels(), st.dir(), st.split(), st.seed());
+            long[] lastEvent = {System.nanoTime()};
+            List<Future<RecordMetadata>> inFlight = new ArrayList<>();
+            StillsIngest.Outcome out = new StillsIngest(detector, options, st.aligned()).run(plan.studyId(),
+                    plan.jobId(), st.dir(), index, batch -> {
+                        inFlight.add(publisher.send(Topic.INGEST_FRAMES, batch.key(), batch));
+                        metrics.counter("emotion.ingest.faces.published").increment(batch.frames().size());
+                    }, p -> {
+                        last[0] = p;
+                        if (job.handedOver()) {
+                            throw new HandedOver("handed over after " + p.files() + " files");
+                        }
+                        if (System.nanoTime() - lastEvent[0] > 1_000_000_000L) {
+                            lastEvent[0] = System.nanoTime();
+                            awaitAll(inFlight);
+                            announce(event(plan, JobState.RUNNING, new VideoIngest.Progress(p.files(), p.faces(),
+                                    p.faces(), p.batches()), p.files() + " of " + index.entries().size()
+                                    + " files", workerId));
+                        }
+                    });
+            awaitAll(inFlight);
+            IngestCompleted manifest = new IngestCompleted(Contract.CURRENT_VERSION, plan.studyId(), plan.jobId(),
+                    out.counts(), out.labelCounts(), IngestCompleted.STILLS, new IngestCompleted.Detector(
+                    st.aligned() ? "none (aligned crops)" : detector.name(), detector.fallback(),
+                    st.aligned() ? "every still taken as the face" : out.retried() + " still(s) needed a padded, "
+                    + "upscaled retry"), plan.maxFps(), Instant.now(), out.excluded(), out.noFace(),
+                    index.grouping());
+            publisher.publish(Topic.INGEST_COMPLETED, plan.studyId(), manifest);
+            long files = index.entries().size();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            announce(event(plan, JobState.COMPLETED, new VideoIngest.Progress(files, out.found(), out.found(),
+                    last[0].batches()), String.format("%d files in %.1f s: %d faces, no face in %d%s", files, seconds,
+                    out.found(), out.noFace().size(), out.noFace().isEmpty() ? "" : " (" + String.join(", ",
+                    out.noFace().subList(0, Math.min(5, out.noFace().size()))) + (out.noFace().size() > 5 ? ", ..."
+                    : "") + ")"), workerId));
+        } catch (HandedOver e) {
+            LOG.warnf("job %s %s; the next owner ingests it again", plan.jobId(), e.getMessage());
+            announce(event(plan, JobState.RUNNING, new VideoIngest.Progress(last[0].files(), last[0].faces(),
+                    last[0].faces(), last[0].batches()), e.getMessage() + " by " + workerId, workerId));
+        } catch (RuntimeException | Error e) {
+            LOG.errorf("job %s failed: %s", plan.jobId(), e.getMessage());
+            metrics.counter("emotion.ingest.jobs.failed").increment();
+            announce(event(plan, JobState.FAILED, new VideoIngest.Progress(last[0].files(), last[0].faces(),
+                    last[0].faces(), last[0].batches()), e.getMessage() == null ? e.toString()
+                    : e.getMessage().replace(st.dir() + "/", "").replace(dataDir + "/", ""), workerId));
         }
     }
 

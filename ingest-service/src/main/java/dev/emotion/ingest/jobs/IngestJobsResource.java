@@ -78,6 +78,48 @@ public class IngestJobsResource {
         }
     }
 
+    /** The most files and bytes an uploaded stills archive may unpack to. */
+    static final int MAX_STILLS_FILES = 200_000;
+    static final long MAX_STILLS_BYTES = 8L << 30;
+
+    @POST
+    @Path("/stills")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Blocking
+    @Operation(summary = "Ingest a study of labelled stills and clips: a zip with labels.csv (file,label[,subject,"
+            + "split,source,AFFDEX expressions 0..100]) and the files it names; 202 with the queued job, 400 naming "
+            + "the row of a missing file, unknown label or subject in two splits")
+    public Response stills(@RestForm String studyId, @RestForm String split, @RestForm Long seed,
+                           @RestForm Boolean aligned, @RestForm Double maxFps,
+                           @RestForm("archive") FileUpload archive) {
+        if (archive == null) {
+            throw new BadRequest("multipart field 'archive' (a zip with labels.csv and the images) is required; "
+                    + "./emotion import makes it from the common dataset layouts");
+        }
+        String jobId = IngestJobs.newJobId();
+        java.nio.file.Path dir = runner.dataDir().resolve("uploads").resolve(jobId);
+        try (var in = Files.newInputStream(archive.uploadedFile())) {
+            new dev.emotion.core.SafeZip("stills archive", true, MAX_STILLS_FILES, MAX_STILLS_BYTES).unzip(in, dir);
+        } catch (IOException e) {
+            deleteQuietly(dir);
+            throw new BadRequest("the archive cannot be unpacked: " + e.getMessage());
+        }
+        try {
+            return Response.accepted(runner.submitStills(jobId, studyId, dir, split, seed, aligned, maxFps)).build();
+        } catch (RuntimeException e) {
+            deleteQuietly(dir); // refused: nothing of it stays
+            throw e;
+        }
+    }
+
+    private static void deleteQuietly(java.nio.file.Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // best effort: a leftover upload folder holds no job
+        }
+    }
+
     @GET
     @Operation(summary = "Ingest jobs, newest first, optionally of one study")
     public List<IngestProgress> list(@QueryParam("studyId") String studyId) {

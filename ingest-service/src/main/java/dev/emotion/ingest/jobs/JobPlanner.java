@@ -49,6 +49,27 @@ final class JobPlanner {
                 split(split, participant, DEFAULT_SEED))), fps(maxFps));
     }
 
+    /**
+     * A study of stills and clips unpacked in {@code dir} (inside the data directory) with its {@code labels.csv}:
+     * checked whole (files, labels, splits) before the job is queued.
+     */
+    JobPlan stills(String jobId, String studyId, Path dir, String split, Long seed, Boolean aligned, Double maxFps) {
+        Path labels = dir.resolve(STILLS_LABELS);
+        Split forced = split == null || split.isBlank() || split.equalsIgnoreCase("auto") ? null
+                : split(split, "", 0);
+        long s = seed == null ? DEFAULT_SEED : seed;
+        try {
+            dev.emotion.core.labels.StillsIndex.read(labels, dir, forced, s);
+        } catch (LabelFileException e) {
+            throw new BadRequest(e.getMessage().replace(dir + "/", "").replace(dataDir + "/", ""));
+        }
+        return new JobPlan(jobId, id("studyId", studyId), List.of(), fps(maxFps), new JobPlan.Stills(dir, labels,
+                forced, s, Boolean.TRUE.equals(aligned)));
+    }
+
+    /** The labels file at the top of an uploaded stills archive. */
+    static final String STILLS_LABELS = "labels.csv";
+
     private static double fps(Double requested) {
         double maxFps = requested == null ? 30 : requested;
         if (!(maxFps > 0 && maxFps <= 240)) {
