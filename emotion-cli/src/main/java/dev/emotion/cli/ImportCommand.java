@@ -20,7 +20,7 @@ import java.util.zip.ZipOutputStream;
  * {@code import}: a study of labelled stills and clips of real people. Reads the user's copy in one of the common
  * layouts ({@link StillsFormats}), checks every row here (naming the file and row of a missing file, unknown label or
  * subject in two splits), packs the files with one canonical {@code labels.csv} into a zip, uploads it to
- * ingest-service ({@code POST /api/v1/ingest/stills}) and follows the job until its manifest is out.
+ * ingest-service ({@code POST /api/v1/ingest/jobs/stills}) and follows the job until its manifest is out.
  */
 final class ImportCommand {
 
@@ -67,7 +67,7 @@ final class ImportCommand {
             Multipart body = new Multipart().field("studyId", study).field("split", split)
                     .field("seed", a.get("seed", "42")).field("aligned", Boolean.toString(aligned))
                     .field("maxFps", a.get("max-fps", "5")).file("archive", zip, "application/zip");
-            JsonNode json = service.submit("/api/v1/ingest/stills", body.contentType(), body.body(), study);
+            JsonNode json = service.submit("/api/v1/ingest/jobs/stills", body.contentType(), body.body(), study);
             if (json == null) {
                 return 1;
             }

@@ -23,10 +23,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The shipped real faces (data/real-faces) through the stills ingest: faces found, labels and splits kept. */
+/** The shipped real faces (datasets/real-faces) through the stills ingest: faces found, labels and splits kept. */
 class StillsIngestTest {
 
-    static final Path REAL = Path.of("..", "data", "real-faces");
+    static final Path REAL = Path.of("..", "datasets", "real-faces");
 
     @TempDir
     Path tmp;
