@@ -122,6 +122,13 @@ final class CrossValidateCommand {
         return steps;
     }
 
+    /** A fold's people ({@code a+b+c}) for the table: as they are when short, else the first and a count. */
+    static String people(String joined) {
+        String[] p = joined.split("\\+");
+        return joined.length() <= 14 ? joined : p.length == 1 ? joined.substring(0, 13) + "~"
+                : p[0].substring(0, Math.min(p[0].length(), 8)) + "+" + (p.length - 1) + " more";
+    }
+
     static void print(JsonNode s) {
         List<String> metrics = new ArrayList<>();
         s.path("mean").fieldNames().forEachRemaining(metrics::add);
@@ -133,7 +140,7 @@ final class CrossValidateCommand {
         System.out.println(head);
         for (JsonNode f : s.path("folds")) {
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-14s %-10s %7d",
-                    f.path("participantId").asText(), f.path("validationParticipantId").asText(),
+                    people(f.path("participantId").asText()), people(f.path("validationParticipantId").asText()),
                     f.path("testSamples").asInt()));
             metrics.forEach(m -> row.append(String.format(Locale.ROOT, " %18.3f", f.path("metrics").path(m)
                     .asDouble())));

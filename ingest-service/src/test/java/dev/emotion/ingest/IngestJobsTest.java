@@ -118,6 +118,77 @@ class IngestJobsTest {
                 .then().statusCode(200).body("state", equalTo("completed")).body("participantId", equalTo("p02")));
     }
 
+    /** A zip as ./emotion import makes it: labels.csv at the top and the files it names. */
+    static byte[] zip(Map<String, byte[]> files) throws IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var z = new java.util.zip.ZipOutputStream(bytes)) {
+            for (var e : files.entrySet()) {
+                z.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+                z.write(e.getValue());
+                z.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void aStudyOfRealStillsAndAClipIsIngestedAndBadRowsAreRefusedByRow() throws IOException {
+        Path real = Path.of("..", "datasets", "real-faces", "images");
+        List<Path> photos;
+        try (var files = Files.list(real)) {
+            photos = files.sorted().limit(3).toList();
+        }
+        Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        files.put("a/" + photos.get(0).getFileName(), Files.readAllBytes(photos.get(0)));
+        files.put("a/" + photos.get(1).getFileName(), Files.readAllBytes(photos.get(1)));
+        files.put("b/" + photos.get(2).getFileName(), Files.readAllBytes(photos.get(2)));
+        files.put("clips/p01.mp4", Files.readAllBytes(DATA.resolve(folder + "/p01.mp4")));
+        files.put("labels.csv", ("file,label,subject,split\n"
+                + "a/" + photos.get(0).getFileName() + ",happy,ann,train\n"
+                + "a/" + photos.get(1).getFileName() + ",sad,ann,train\n"
+                + "b/" + photos.get(2).getFileName() + ",surprised,bob,test\n"
+                + "clips/p01.mp4,anger,cy,val\n").getBytes());
+        String study = "stills-" + UUID.randomUUID();
+        String jobId = given().multiPart("studyId", study).multiPart("maxFps", "2")
+                .multiPart("archive", "study.zip", zip(files), "application/zip")
+                .post("/api/v1/ingest/jobs/stills").then().statusCode(202).extract().path("jobId");
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/api/v1/ingest/jobs/" + jobId)
+                .then().statusCode(200).body("state", equalTo("completed")));
+        IngestCompleted manifest = Contracts.parse(KAFKA.await(Topic.INGEST_COMPLETED.topicName(),
+                r -> r.value().contains(jobId), Duration.ofSeconds(30)).value(), IngestCompleted.class);
+        assertTrue(manifest.stills());
+        assertEquals("subject", manifest.grouping());
+        assertEquals(List.of(), manifest.noFace(), "every photo and the clip show a face");
+        Map<String, Split> splits = new java.util.TreeMap<>();
+        manifest.participants().forEach(p -> splits.put(p.participantId(), p.split()));
+        assertEquals(Map.of("ann", Split.TRAIN, "bob", Split.TEST, "cy", Split.VAL), splits);
+        assertEquals(1L, manifest.labelCounts().get("joy"));
+        assertEquals(1L, manifest.labelCounts().get("sadness"));
+        assertEquals(1L, manifest.labelCounts().get("surprise"));
+        // The 6 s clip sampled at 2 fps: every sampled frame's face carries the clip's label.
+        assertEquals(12L, manifest.labelCounts().get("anger"));
+        List<FaceBatch> clip = KAFKA.readToEnd(Topic.INGEST_FRAMES.topicName()).stream()
+                .filter(r -> r.value().contains(jobId)).map(r -> Contracts.parse(r.value(), FaceBatch.class))
+                .filter(b -> b.participantId().equals("cy")).toList();
+        assertEquals("clips_p01.mp4", clip.get(0).videoId());
+        assertTrue(clip.stream().flatMap(b -> b.frames().stream()).allMatch(f -> "anger".equals(f.dominant())));
+
+        // A person in two splits and an unknown label are refused naming the row; nothing is queued.
+        files.put("labels.csv", ("file,label,subject,split\n"
+                + "a/" + photos.get(0).getFileName() + ",happy,ann,train\n"
+                + "a/" + photos.get(1).getFileName() + ",sad,ann,test\n").getBytes());
+        given().multiPart("studyId", study).multiPart("archive", "study.zip", zip(files), "application/zip")
+                .post("/api/v1/ingest/jobs/stills").then().statusCode(400)
+                .body("detail", containsString("row 3")).body("detail", containsString("subject 'ann'"));
+        files.put("labels.csv", ("file,label\na/" + photos.get(0).getFileName() + ",bored\n").getBytes());
+        given().multiPart("studyId", study).multiPart("archive", "study.zip", zip(files), "application/zip")
+                .post("/api/v1/ingest/jobs/stills").then().statusCode(400)
+                .body("detail", containsString("row 2")).body("detail", containsString("'bored'"));
+        given().multiPart("studyId", study).multiPart("archive", "evil.zip", zip(Map.of("../x.jpg", new byte[] {1})),
+                "application/zip").post("/api/v1/ingest/jobs/stills").then().statusCode(400)
+                .body("detail", containsString("'../x.jpg'"));
+    }
+
     @Test
     void aCorruptVideoFailsTheJobAndNoManifestIsPublished() throws IOException {
         byte[] whole = Files.readAllBytes(DATA.resolve(folder + "/p01.mp4"));

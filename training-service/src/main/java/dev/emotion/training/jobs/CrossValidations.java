@@ -248,18 +248,22 @@ public class CrossValidations {
                 List<Sample> testSamples = new ArrayList<>();
                 byParticipant.forEach((p, samples) -> (testGroup.contains(p) ? testSamples
                         : valGroup.contains(p) ? valSamples : train).addAll(samples));
-                String foldId = id + "-" + FileNames.safe(test);
+                // Named by position, not by the people in it: a fold of a study of stills holds dozens of people,
+                // whose joined names exceed a file name's 255 bytes.
+                String foldName = String.format(java.util.Locale.ROOT, "fold-%02d", i + 1);
+                String foldId = id + "-" + foldName;
                 if (cancelled(id)) {
                     throw new Cancelled("cancelled before fold " + (i + 1));
                 }
                 foldRun[0] = foldId;
                 foldRun[1] = test;
                 announce(status(id, studyId, c, JobState.RUNNING, groups.size(), folds, Map.of(), Map.of(),
-                        "fold " + (i + 1) + "/" + groups.size() + ": testing on " + test + ", early stopping on "
-                                + val + ", training on " + train.size() + " samples", submitted));
+                        "fold " + (i + 1) + "/" + groups.size() + ": testing on " + people(testGroup)
+                                + ", early stopping on " + people(valGroup) + ", training on " + train.size()
+                                + " samples", submitted));
                 // A fold taken over from a worker that stopped goes on from its last checkpoint (on the shared
                 // experiments volume), like a training: same seed, same folds, so the same result as uninterrupted.
-                Trainer.Result result = new Trainer().train(c, train, valSamples, dir.resolve(FileNames.safe(test)),
+                Trainer.Result result = new Trainer().train(c, train, valSamples, dir.resolve(foldName),
                         true, new Trainer.Listener() {
                     @Override
                     public void epoch(Trainer.EpochReport e) {
@@ -370,5 +374,11 @@ public class CrossValidations {
     private void announce(CrossValidationProgress p) {
         board.apply(p);
         publisher.publish(Topic.TRAINING_CROSSVAL_PROGRESS, p.crossValidationId(), p);
+    }
+
+    /** A fold's people for a message: all of them when few, else the first three and how many more. */
+    static String people(List<String> group) {
+        return group.size() <= 4 ? String.join("+", group)
+                : String.join("+", group.subList(0, 3)) + " and " + (group.size() - 3) + " more";
     }
 }

@@ -15,6 +15,7 @@ import dev.emotion.core.models.weights.PretrainedWeights;
 import dev.emotion.core.training.CurvesChart;
 import dev.emotion.core.store.Sample;
 import dev.emotion.core.training.Trainer;
+import dev.emotion.core.contract.IngestCompleted;
 import dev.emotion.core.view.StudyCatalog;
 import dev.emotion.core.view.TrainingCurves;
 import dev.emotion.core.contract.JobRequest;
@@ -217,7 +218,11 @@ public class TrainingJobs {
             throw new Refused("no ingested study '" + r.studyId() + "': ingest it first (GET /api/v1/datasets lists "
                     + "the studies this service knows)");
         }
-        Trainer.Config c = config(a, t, r);
+        // Stills have no per-person video to take a baseline from (most people have one photo, and a photo is
+        // served on its own): a study of stills trains without participant baselines unless asked to.
+        boolean stills = studies.study(r.studyId()).map(s -> s.labelSources().equals(List.of(IngestCompleted.STILLS)))
+                .orElse(false);
+        Trainer.Config c = config(a, t, r, stills);
         ModelSpec spec = c.spec();
         if (spec.pretrainedBackbone() && !Boolean.TRUE.equals(r.allowRandomInit())) {
             boolean given = r.weights() != null && !r.weights().isBlank();
@@ -349,14 +354,14 @@ public class TrainingJobs {
         }
     }
 
-    private static Trainer.Config config(Architecture a, Task t, TrainingRequest r) {
+    private static Trainer.Config config(Architecture a, Task t, TrainingRequest r, boolean stills) {
         Trainer.Config d = Trainer.Config.defaults(a, t);
         Trainer.Config c = new Trainer.Config(a, t, or(r.epochs(), d.epochs()), or(r.batchSize(), d.batchSize()),
                 or(r.gradAccum(), d.gradAccum()), or(r.learningRate(), d.learningRate()),
                 or(r.weightDecay(), d.weightDecay()), d.warmupEpochs(), d.restartEpochs(), d.clipNorm(),
                 or(r.patience(), d.patience()), or(r.seed(), d.seed()), or(r.augment(), d.augment()),
                 d.classWeights(), or(r.allowRandomInit(), false), d.backbone(), r.weights(), r.weightsSha256(),
-                or(r.unfreezeLastBlock(), false), a.trained() && or(r.participantBaseline(), d.participantBaseline()));
+                or(r.unfreezeLastBlock(), false), a.trained() && or(r.participantBaseline(), d.participantBaseline() && !stills));
         if (c.unfreezeLastBlock() && a != Architecture.VIT_PRETRAINED && a != Architecture.RESNET_PRETRAINED) {
             throw new Refused("unfreezeLastBlock applies to resnet_pretrained and vit_pretrained only, not " + a.id());
         }
