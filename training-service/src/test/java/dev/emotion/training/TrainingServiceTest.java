@@ -230,7 +230,7 @@ class TrainingServiceTest {
         CrossValidation src = Contracts.parse(KAFKA.await(Topic.TRAINING_CROSSVAL.topicName(),
                 r -> r.value().contains(source), Duration.ofSeconds(30)).value(), CrossValidation.class);
         String resumed = "cv-resume-" + UUID.randomUUID().toString().substring(0, 8);
-        String firstFold = dev.emotion.core.FileNames.safe(src.folds().get(0).participantId());
+        String firstFold = dev.emotion.training.jobs.CrossValidations.foldName(0);
         Path cvDirs = Path.of("target/test-experiments/cnn_simple/cross_validation");
         Path into = cvDirs.resolve(resumed).resolve(firstFold);
         java.nio.file.Files.createDirectories(into);
@@ -256,7 +256,7 @@ class TrainingServiceTest {
                 .toList();
         assertTrue(foldEvents.stream().noneMatch(e -> e.state() == JobState.RUNNING && e.epoch() >= 1),
                 "the checkpointed fold trained no epoch again: " + foldEvents);
-        String secondTraining = resumed + "-" + dev.emotion.core.FileNames.safe(src.folds().get(1).participantId());
+        String secondTraining = resumed + "-" + dev.emotion.training.jobs.CrossValidations.foldName(1);
         assertTrue(KAFKA.readToEnd(Topic.TRAINING_PROGRESS.topicName()).stream().filter(r -> secondTraining.equals(
                 r.key())).map(r -> Contracts.parse(r.value(), TrainingProgress.class)).anyMatch(e -> e.epoch() == 1),
                 "the next fold trained its epoch");

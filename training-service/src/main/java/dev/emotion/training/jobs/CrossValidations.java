@@ -250,7 +250,7 @@ public class CrossValidations {
                         : valGroup.contains(p) ? valSamples : train).addAll(samples));
                 // Named by position, not by the people in it: a fold of a study of stills holds dozens of people,
                 // whose joined names exceed a file name's 255 bytes.
-                String foldName = String.format(java.util.Locale.ROOT, "fold-%02d", i + 1);
+                String foldName = foldName(i);
                 String foldId = id + "-" + foldName;
                 if (cancelled(id)) {
                     throw new Cancelled("cancelled before fold " + (i + 1));
@@ -374,6 +374,11 @@ public class CrossValidations {
     private void announce(CrossValidationProgress p) {
         board.apply(p);
         publisher.publish(Topic.TRAINING_CROSSVAL_PROGRESS, p.crossValidationId(), p);
+    }
+
+    /** The folder (under the cross-validation's) and run-id suffix of fold {@code index} (from 0). */
+    public static String foldName(int index) {
+        return String.format(java.util.Locale.ROOT, "fold-%02d", index + 1);
     }
 
     /** A fold's people for a message: all of them when few, else the first three and how many more. */
