@@ -38,6 +38,7 @@ public final class Main {
             new Command("bench-ingest", List.of(), BenchIngest.HELP, BenchIngest::run),
             new Command("bench-synth", List.of(), BenchSynth.HELP, BenchSynth::run),
             new Command("bench-recipe", List.of(), BenchRecipe.HELP, BenchRecipe::run),
+            new Command("bench-transfer", List.of(), BenchTransfer.HELP, BenchTransfer::run),
             new Command("bench-train", List.of(), BenchTrain.HELP, BenchTrain::run),
             new Command("bench-inference", List.of(), BenchInference.HELP, BenchInference::run),
             new Command("bench-stream", List.of(), BenchStream.HELP, BenchStream::run),

@@ -129,6 +129,16 @@ class InferenceServiceTest {
         assertEquals(1.0, p.values().stream().mapToDouble(Float::doubleValue).sum(), 1e-4);
         assertTrue(p.containsKey(faces.get(0).get("dominant")));
 
+        // A photo whose face fills it (a real labelled still, 350 x 350, the face about 310 px wide): MediaPipe misses
+        // it as it is and finds it on a padded copy, the box mapped back onto the photo (clipped to it).
+        byte[] still = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("..", "datasets", "real-faces",
+                "images", "AJ_Cook_0001.jpg"));
+        Response s = given().contentType("image/jpeg").body(still).post("/api/v1/predict");
+        s.then().statusCode(200).body("faces.size()", equalTo(1));
+        int w = s.jsonPath().getInt("faces[0].box.width");
+        int h = s.jsonPath().getInt("faces[0].box.height");
+        assertTrue(w >= 280 && h >= 280, "the face fills the photo: box " + w + " x " + h);
+
         // a client that detects faces itself sends the crop: scored as a whole, no detection
         given().contentType("image/jpeg").body(messi()).queryParam("detect", false).post("/api/v1/predict").then()
                 .statusCode(200).body("faces.size()", equalTo(1)).body("faces[0].box.width", equalTo(548))

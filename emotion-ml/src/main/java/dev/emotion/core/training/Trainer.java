@@ -434,6 +434,16 @@ public final class Trainer {
     /** {@code participantBaseline}: the checkpoint was trained on baseline-subtracted faces (see {@link Config}). */
     public Evaluation evaluateCheckpoint(ModelSpec spec, Task task, Path params, List<Sample> samples,
                                          int batchSize, boolean participantBaseline) {
+        return evaluateCheckpoint(spec, task, params, samples, batchSize, participantBaseline
+                ? MeanCrop.perVideo(usable(samples, task)) : null);
+    }
+
+    /**
+     * As above with the baselines given: per {@link BatchLoader#baselineKey}, the crop subtracted (null: none). A
+     * still scored as the service scores a photo gets the checkpoint's cold-start baseline ({@link #BASELINE_FILE}).
+     */
+    public Evaluation evaluateCheckpoint(ModelSpec spec, Task task, Path params, List<Sample> samples,
+                                         int batchSize, Map<String, MeanCrop> baselines) {
         Architecture architecture = spec.architecture();
         List<Sample> usable = usable(samples, task);
         if (usable.isEmpty()) {
@@ -443,7 +453,7 @@ public final class Trainer {
                 null);
         Engine engine = Engine.getEngine(ENGINE);
         try (NDManager root = engine.newBaseManager();
-             BatchLoader loader = new BatchLoader(usable, spec, false, c.seed(), participantBaseline)) {
+             BatchLoader loader = new BatchLoader(usable, spec, false, c.seed(), baselines)) {
             EmotionNet net = EmotionNet.build(spec, task);
             net.initialize(root, Math.min(2, batchSize));
             loadParameters(net, root, params);
@@ -784,8 +794,14 @@ public final class Trainer {
         return all;
     }
 
-    /** Validation loss and metrics. */
-    public record Evaluation(double loss, Map<String, Double> metrics) {
+    /**
+     * Validation loss and metrics; {@code scores}: the head's raw outputs, samples x outputs row-major, in the order of
+     * the usable samples evaluated (empty where not kept).
+     */
+    public record Evaluation(double loss, Map<String, Double> metrics, float[] scores) {
+        public Evaluation(double loss, Map<String, Double> metrics) {
+            this(loss, metrics, new float[0]);
+        }
     }
 
     static Evaluation evaluate(EmotionNet net, ParameterStore ps, NDManager root, BatchLoader loader,
@@ -808,7 +824,7 @@ public final class Trainer {
                 }
             }
         }
-        return new Evaluation(lossSum / n, metrics(c.task(), scores, samples));
+        return new Evaluation(lossSum / n, metrics(c.task(), scores, samples), scores);
     }
 
     /**

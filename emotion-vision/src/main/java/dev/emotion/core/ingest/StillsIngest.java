@@ -1,12 +1,7 @@
 package dev.emotion.core.ingest;
 
-import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
-import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
-import static org.bytedeco.opencv.global.opencv_core.mean;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_CUBIC;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import dev.emotion.core.contract.Box;
 import dev.emotion.core.contract.Contract;
@@ -19,13 +14,13 @@ import dev.emotion.core.faces.FaceCrop;
 import dev.emotion.core.faces.FaceCropper;
 import dev.emotion.core.faces.FaceDetector;
 import dev.emotion.core.faces.FacePipeline;
+import dev.emotion.core.faces.StillFaces;
 import dev.emotion.core.labels.StillsIndex;
 import dev.emotion.core.video.VideoException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +32,6 @@ import javax.imageio.stream.ImageInputStream;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Scalar;
-import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * A study of labelled stills and clips ({@link StillsIndex}) in, {@link FaceBatch}es out, through the same face
@@ -57,10 +50,6 @@ public final class StillsIngest {
     static final long MAX_FILE_BYTES = 50L << 20;
     /** Pixels above this are refused from the header, before decoding (an image bomb declares billions). */
     static final long MAX_PIXELS = 40_000_000L;
-    /** Padding tried around a still where no face was found, as a fraction of its longer side on each edge. */
-    private static final double[] PADDINGS = {0.25, 0.5, 1.0};
-    /** The padded copy is upscaled until its shorter side has this many pixels. */
-    private static final int MIN_SIDE = 320;
 
     /** Where the work stands, for progress events. */
     public record Progress(long files, long faces, long batches) {
@@ -179,55 +168,22 @@ public final class StillsIngest {
                         (float) side, (float) side, 1f, new float[0]);
                 return new Found(cropper.cropJpeg(img, d), d, false);
             }
-            Detection d = best(detector.detect(img));
+            Detection d = StillFaces.best(detector.detect(img));
             if (d != null) {
                 return new Found(cropper.cropJpeg(img, d), d, false);
             }
-            for (double pad : PADDINGS) {
-                d = padded(detector, img, pad);
-                if (d != null) {
-                    return new Found(cropper.cropJpeg(img, d), d, true);
-                }
+            d = StillFaces.retry(detector::detect, img);
+            if (d != null) {
+                return new Found(cropper.cropJpeg(img, d), d, true);
             }
             // Last resort: OpenCV's frontal-face cascade, which knows tight, frontal crops (a fallback only: in
             // scenes it finds faces that are not there, but here the still is known to show one face).
-            d = best(haar.detect(img));
+            d = StillFaces.best(haar.detect(img));
             if (d == null) {
-                d = padded(haar, img, 0.25);
+                d = StillFaces.padded(haar::detect, img, StillFaces.PADDINGS[0]);
             }
             return d == null ? new Found(null, null, true) : new Found(cropper.cropJpeg(img, d), d, true);
         }
-    }
-
-    /** Detection on a copy padded with the still's mean colour and upscaled; the box mapped back to the still. */
-    private static Detection padded(FaceDetector detector, Mat img, double pad) {
-        int border = (int) Math.round(Math.max(img.cols(), img.rows()) * pad);
-        try (Mat big = new Mat(); Mat scaled = new Mat()) {
-            Scalar fill = mean(img);
-            copyMakeBorder(img, big, border, border, border, border, BORDER_CONSTANT, fill);
-            double scale = Math.max(1.0, (double) MIN_SIDE / Math.min(big.cols(), big.rows()));
-            Mat in = big;
-            if (scale > 1.0) {
-                resize(big, scaled, new Size((int) Math.round(big.cols() * scale),
-                        (int) Math.round(big.rows() * scale)), 0, 0, INTER_CUBIC);
-                in = scaled;
-            }
-            Detection d = best(detector.detect(in));
-            if (d == null) {
-                return null;
-            }
-            float[] k = d.keypoints() == null ? new float[0] : d.keypoints().clone();
-            for (int i = 0; i < k.length; i++) {
-                k[i] = (float) (k[i] / scale - border);
-            }
-            return new Detection((float) (d.x() / scale - border), (float) (d.y() / scale - border),
-                    (float) (d.width() / scale), (float) (d.height() / scale), d.score(), k);
-        }
-    }
-
-    /** The most confident face (a labelled still shows one person; bystanders are smaller and less sure). */
-    private static Detection best(List<Detection> found) {
-        return found.stream().max(Comparator.comparingDouble(d -> d.score() * Math.sqrt(d.area()))).orElse(null);
     }
 
     /** A clip: every sampled frame's most confident face, labelled with the clip's class. {frames, faces}. */
@@ -238,8 +194,8 @@ public final class StillsIngest {
         FacePipeline.Result r;
         try {
             r = new FacePipeline(detector, options.faces()).run(file, frame -> {
-                FaceCrop best = frame.faces().stream().max(Comparator.comparingDouble(c -> c.box().score()
-                        * Math.sqrt(c.box().area()))).orElse(null);
+                Detection top = StillFaces.best(frame.faces().stream().map(FaceCrop::box).toList());
+                FaceCrop best = frame.faces().stream().filter(c -> c.box() == top).findFirst().orElse(null);
                 if (best != null) {
                     out.add(videoId, new FaceFrame(frame.index(), frame.timestampMs(), 0, box(best.box()),
                             (double) Math.min(1f, best.box().score()), best.jpeg(), e.labels(), e.label()));

@@ -2,6 +2,7 @@ package dev.emotion.inference.scoring;
 
 import dev.emotion.core.contract.InferencePrediction.FacePrediction;
 import dev.emotion.core.faces.Detection;
+import dev.emotion.core.faces.StillFaces;
 import dev.emotion.core.faces.FaceCropper;
 import dev.emotion.core.faces.FaceDetectors;
 import dev.emotion.core.faces.FacePipeline;
@@ -133,6 +134,12 @@ public class Scoring {
     public Result scoreFrame(Mat bgr, FaceTracks tracker, long startNanos) {
         try (ModelSlot.Lease lease = lease(); DynamicBatcher.Expectation expecting = batcher.expect()) {
             List<Detection> faces = scorer.detect(bgr);
+            if (faces.isEmpty() && tracker == null) {
+                // A lone photo whose face fills it or is a tight crop: the detector, made for scenes, misses it
+                // as it is, and finds it on a padded, upscaled copy (StillFaces; the same retry as the import).
+                Detection d = StillFaces.retry(scorer::detect, bgr);
+                faces = d == null ? List.of() : List.of(d);
+            }
             int[] ids = tracker == null ? null : tracker.assign(faces);
             FaceScorer.Scored s = scorer.score(lease, bgr, faces, ids, expecting, tracker);
             long nanos = System.nanoTime() - startNanos;
