@@ -92,6 +92,9 @@ final class BenchTransfer {
                 Backbone backbone = arch == Architecture.RESNET_PRETRAINED ? Backbone.FACE_EXPRESSION : null;
                 rows.add(train(preset.label(), m, arch, backbone, finetune, epochs, seed, synth, realFaces,
                         dir.resolve("runs").resolve(preset.name().toLowerCase(Locale.ROOT)).resolve(m)));
+                List<Row> sofar = new ArrayList<>(rows);
+                sofar.add(0, baseline);
+                write(out, argv, real, realFaces.size(), sofar, false); // a long run keeps what it measured
             }
         }
         rows.add(0, baseline);
@@ -106,18 +109,25 @@ final class BenchTransfer {
                     r.syntheticF1()), r.realF1(), r.realLow(), r.realHigh(), r.realBalanced(), r.epochs(),
                     r.seconds());
         }
+        write(out, argv, real, realFaces.size(), rows, true);
+        System.out.println("results: " + out);
+        return 0;
+    }
+
+    /** The result file: rows so far ({@code complete} false until every preset and model is done). */
+    private static void write(Path out, List<String> argv, Path real, int faces, List<Row> rows, boolean complete)
+            throws java.io.IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("command", "./emotion bench-transfer " + String.join(" ", argv));
         json.put("date", Instant.now().toString());
         json.put("commit", Results.commit());
         json.put("machine", Results.machine());
         json.put("realStudy", real.toString());
-        json.put("realFaces", realFaces.size());
+        json.put("realFaces", faces);
+        json.put("complete", complete);
         json.put("rows", rows);
         Files.createDirectories(out.toAbsolutePath().getParent());
         dev.emotion.core.contract.Contracts.mapper().writerWithDefaultPrettyPrinter().writeValue(out.toFile(), json);
-        System.out.println("results: " + out);
-        return 0;
     }
 
     /** The real study's faces through the stills ingest (cached in {@code storeDir}). */
