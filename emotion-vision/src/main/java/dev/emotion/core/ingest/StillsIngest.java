@@ -205,7 +205,7 @@ public final class StillsIngest {
         } catch (VideoException ex) {
             throw new IllegalArgumentException(e.file() + " (row " + e.row() + "): " + ex.getMessage(), ex);
         }
-        out.flushVideo();
+        out.flush(); // the clip's last batch out before the next file
         return new long[] {r.framesSampled(), faces[0]};
     }
 
@@ -286,10 +286,6 @@ public final class StillsIngest {
             }
             pending.add(f);
             bytes += f.crop().length;
-        }
-
-        void flushVideo() {
-            flush();
         }
 
         void flush() {
