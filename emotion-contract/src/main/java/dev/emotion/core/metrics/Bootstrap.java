@@ -64,6 +64,32 @@ public final class Bootstrap {
         return out;
     }
 
+    /**
+     * The statistic over {@code replicates} resamples drawn as {@link #intervals} draws them (participants, then frames
+     * within each): for a paired difference, compute both models on the same indices.
+     */
+    public static double[] replicates(List<String> groups, java.util.function.ToDoubleFunction<int[]> statistic,
+                                      int replicates, long seed) {
+        Map<String, List<Integer>> byGroup = new LinkedHashMap<>();
+        for (int i = 0; i < groups.size(); i++) {
+            byGroup.computeIfAbsent(groups.get(i), g -> new ArrayList<>()).add(i);
+        }
+        List<List<Integer>> members = new ArrayList<>(byGroup.values());
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] out = new double[replicates];
+        for (int r = 0; r < replicates; r++) {
+            List<Integer> idx = new ArrayList<>();
+            for (int g = 0; g < members.size(); g++) {
+                List<Integer> m = members.get(random.nextInt(members.size()));
+                for (int f = 0; f < m.size(); f++) {
+                    idx.add(m.get(random.nextInt(m.size())));
+                }
+            }
+            out[r] = statistic.applyAsDouble(idx.stream().mapToInt(Integer::intValue).toArray());
+        }
+        return out;
+    }
+
     /** Linear interpolation between order statistics (numpy's default). */
     public static double percentile(double[] sorted, double q) {
         if (sorted.length == 1) {

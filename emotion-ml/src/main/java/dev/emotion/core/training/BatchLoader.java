@@ -48,8 +48,8 @@ public final class BatchLoader implements AutoCloseable {
     private final ModelSpec spec;
     private final boolean augment;
     private final long seed;
-    /** Per participant and video, the mean crop, or null without baseline normalisation. */
-    private final java.util.Map<String, MeanCrop> baselines;
+    /** Each sample's baseline crop (null: none), or null without baseline normalisation. */
+    private final java.util.function.Function<Sample, MeanCrop> baselines;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "batch-loader");
         t.setDaemon(true);
@@ -73,11 +73,21 @@ public final class BatchLoader implements AutoCloseable {
     /** With baselines computed elsewhere (e.g. over all of a person's frames when loading only a few); null: none. */
     public BatchLoader(List<Sample> samples, ModelSpec spec, boolean augment, long seed,
                        java.util.Map<String, MeanCrop> baselines) {
+        this(samples, spec, augment, seed, baselines == null ? null
+                : (java.util.function.Function<Sample, MeanCrop>) s -> baselines.get(baselineKey(s)));
+    }
+
+    /**
+     * With each sample's baseline given by {@code baselineOf} (null: no baseline normalisation), e.g. the causal
+     * running mean of the frames before it, as serving sees a face.
+     */
+    public BatchLoader(List<Sample> samples, ModelSpec spec, boolean augment, long seed,
+                       java.util.function.Function<Sample, MeanCrop> baselineOf) {
         this.samples = samples;
         this.spec = spec;
         this.augment = augment;
         this.seed = seed;
-        this.baselines = baselines;
+        this.baselines = baselineOf;
     }
 
     /** The key of a sample's baseline: its participant and video. */
@@ -185,7 +195,7 @@ public final class BatchLoader implements AutoCloseable {
                 }
                 gray = r.nextDouble() < GRAYSCALE_PROBABILITY;
             }
-            MeanCrop base = baselines == null ? null : baselines.get(baselineKey(sample));
+            MeanCrop base = baselines == null ? null : baselines.apply(sample);
             if (base == null) {
                 toChw(img, s, spec.mean(), spec.std(), gain, bias, channel, gray, out, offset);
                 return;

@@ -24,9 +24,15 @@ import org.bytedeco.opencv.opencv_core.Size;
  */
 public final class MeanCrop {
 
+    /**
+     * Frames of a face before its own running mean is used as its baseline (3 s at the 5 fps the video endpoint
+     * samples by default); before that, a model's cold-start baseline. Serving and evaluation share it.
+     */
+    public static final int WARM_FRAMES = 15;
+
     private final int width;
     private final int height;
-    private final double[] sum;
+    private final double[] sum; // null: a snapshot (read-only)
     private long count;
     private byte[] mean; // cached until the next add
 
@@ -34,6 +40,24 @@ public final class MeanCrop {
         this.width = width;
         this.height = height;
         this.sum = new double[width * height * 3];
+    }
+
+    private MeanCrop(int width, int height, byte[] mean, long count) {
+        this.width = width;
+        this.height = height;
+        this.sum = null;
+        this.mean = mean;
+        this.count = count;
+    }
+
+    /** The mean as it is now, read-only and without the running sums (a frame's causal baseline). */
+    public synchronized MeanCrop snapshot() {
+        return new MeanCrop(width, height, bytes().clone(), count);
+    }
+
+    /** Whether {@link #WARM_FRAMES} crops have been added (null: not). */
+    public static boolean warm(MeanCrop baseline) {
+        return baseline != null && baseline.count() >= WARM_FRAMES;
     }
 
     /** The mean crop of each participant's video in {@code samples}. */
@@ -49,6 +73,19 @@ public final class MeanCrop {
             }
         }
         return out;
+    }
+
+    /** Adds the crop file to {@code m} (null: a new mean of that crop's size) and returns the mean. */
+    public static MeanCrop accumulate(MeanCrop m, java.nio.file.Path crop) {
+        try (PointerScope scope = new PointerScope()) {
+            Mat img = imread(crop.toString(), IMREAD_COLOR);
+            if (img == null || img.empty()) {
+                throw new IllegalStateException("cannot read crop " + crop);
+            }
+            MeanCrop out = m == null ? new MeanCrop(img.cols(), img.rows()) : m;
+            out.add(img);
+            return out;
+        }
     }
 
     /** The mean of every crop in {@code samples}, or null when there is none. */
@@ -93,6 +130,9 @@ public final class MeanCrop {
 
     /** Adds one BGR crop (resized to this mean's size when it differs). */
     public synchronized void add(Mat bgr) {
+        if (sum == null) {
+            throw new IllegalStateException("a snapshot of a mean crop cannot take more crops");
+        }
         try (PointerScope scope = new PointerScope()) {
             Mat m = bgr;
             if (m.cols() != width || m.rows() != height) {

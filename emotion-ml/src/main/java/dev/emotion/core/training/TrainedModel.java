@@ -288,6 +288,14 @@ public final class TrainedModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The baseline a face gets before it is warm (the training faces' mean, {@link Trainer#BASELINE_FILE}); null when
+     * the model uses no baselines or its directory has none.
+     */
+    public dev.emotion.core.training.MeanCrop coldStartBaseline() {
+        return globalBaseline;
+    }
+
     /** A mean crop as normalised model input (resized straight to the input size, as a crop is). */
     private float[] input(dev.emotion.core.training.MeanCrop baseline) {
         float[] out = new float[3 * inputSize * inputSize];

@@ -50,6 +50,15 @@ final class HtmlReport {
     record Ceiling(int expressions, List<CeilingRow> rows) {
     }
 
+    record SelectionRow(String modelId, int frames, String macroF1, String accuracy) {
+    }
+
+    record PairedRow(String pair, String difference, String ci, String p, String holm) {
+    }
+
+    record ProtocolRow(String modelId, String causal, String coldStart, String transductive) {
+    }
+
     record McNemarRow(String pair, long firstOnly, long secondOnly, String p, String significant) {
     }
 
@@ -84,6 +93,18 @@ final class HtmlReport {
                 .data("createdAt", String.valueOf(r.createdAt()))
                 .data("recommended", rec.modelId() == null ? "none" : rec.modelId())
                 .data("reason", rec.reason())
+                .data("selection", r.models().stream().filter(m -> m.validation() != null
+                        && m.validation().containsKey("macro_f1")).map(m -> new SelectionRow(m.modelId(),
+                        m.selection() == null ? 0 : m.selection().truth().length, num(m.validation().get("macro_f1")),
+                        num(m.validation().get("accuracy")))).toList())
+                .data("paired", rec.pairedTests() == null ? List.of() : rec.pairedTests().stream()
+                        .map(t -> new PairedRow(t.model() + " - " + t.against(), signed(t.difference()),
+                                signed(t.interval().low()) + " to " + signed(t.interval().high()), num(t.pValue()),
+                                t.holmP() == null ? "-" : num(t.holmP()))).toList())
+                .data("protocols", r.models().stream().filter(m -> m.protocols() != null
+                        && !m.protocols().isEmpty()).map(m -> new ProtocolRow(m.modelId(),
+                        protocolF1(m, ModelEvaluator.Protocol.CAUSAL), protocolF1(m, ModelEvaluator.Protocol.COLD_START),
+                        protocolF1(m, ModelEvaluator.Protocol.TRANSDUCTIVE))).toList())
                 .data("crossValidations", crossValidations(r))
                 .data("crossValidationCharts", r.crossValidations().stream()
                         .filter(cv -> cv.mean().containsKey("accuracy") || cv.mean().containsKey("micro_f1"))
@@ -98,6 +119,15 @@ final class HtmlReport {
                 .data("notes", r.notes())
                 .data("models", r.models().stream().map(m -> section(r, m)).toList())
                 .render();
+    }
+
+    private static String protocolF1(ModelEvaluator.ModelResult m, ModelEvaluator.Protocol p) {
+        Map<String, Double> metrics = m.protocols().get(p.id());
+        return metrics == null ? "-" : num(metrics.get("macro_f1"));
+    }
+
+    private static String signed(double v) {
+        return String.format(Locale.ROOT, "%+.3f", v);
     }
 
     private static String template() {

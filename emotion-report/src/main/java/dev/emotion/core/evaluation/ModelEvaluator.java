@@ -20,6 +20,7 @@ import dev.emotion.core.contract.Task;
 import dev.emotion.core.models.EmotionNet;
 import dev.emotion.core.training.TrainedModel;
 import dev.emotion.core.training.BatchLoader;
+import dev.emotion.core.training.MeanCrop;
 import dev.emotion.core.store.Sample;
 import dev.emotion.core.training.Trainer;
 import java.awt.image.BufferedImage;
@@ -54,6 +55,28 @@ public final class ModelEvaluator {
     public record AttentionReport(int blocks, int heads, int grid, List<Double> headDiversity, String note) {
     }
 
+    /**
+     * How a held-out person's frames are normalised by a model trained on participant baselines. CAUSAL is how
+     * serving sees a face (frames in time order; the model's cold-start baseline until {@link MeanCrop#WARM_FRAMES}
+     * frames, then the running mean of the frames so far) and is the headline; COLD_START is a single photo (always
+     * the cold-start baseline); TRANSDUCTIVE subtracts the mean of the person's whole video, future frames included,
+     * which serving can never do (shown for comparison only).
+     */
+    public enum Protocol {
+        CAUSAL, COLD_START, TRANSDUCTIVE;
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * A classifier's answers on the validation split, kept to choose between models without looking at the test
+     * split: per frame its id, participant, true and predicted class.
+     */
+    public record Selection(List<String> sampleIds, List<String> groups, int[] truth, int[] predicted) {
+    }
+
     /** Everything known about one model's test performance; {@code <model>_results.json} in the seed's layout. */
     public record ModelResult(String modelId, Architecture architecture, Task task, int testSamples,
                               List<String> participants, Map<String, Double> metrics,
@@ -63,7 +86,9 @@ public final class ModelEvaluator {
                               Map<String, Map<String, Double>> perParticipant, Efficiency efficiency,
                               AttentionReport attention, Map<String, String> charts, List<String> notes,
                               Map<String, Object> training, @JsonIgnore boolean[] correct,
-                              @JsonIgnore List<String> sampleIds, List<Agreement.Channel> affdexAgreement) {
+                              @JsonIgnore List<String> sampleIds, List<Agreement.Channel> affdexAgreement,
+                              Map<String, Map<String, Double>> protocols, Map<String, Double> validation,
+                              @JsonIgnore Selection selection) {
 
         /** Without the agreement with AFFDEX's traces (regression models, injected results). */
         public ModelResult(String modelId, Architecture architecture, Task task, int testSamples,
@@ -75,7 +100,15 @@ public final class ModelEvaluator {
                            Map<String, Object> training, boolean[] correct, List<String> sampleIds) {
             this(modelId, architecture, task, testSamples, participants, metrics, confidenceIntervals, classification,
                     multilabel, regression, calibration, perParticipant, efficiency, attention, charts, notes,
-                    training, correct, sampleIds, List.of());
+                    training, correct, sampleIds, List.of(), Map.of(), Map.of(), null);
+        }
+
+        /** The same result with its validation-split answers (injected results, tests). */
+        public ModelResult withSelection(Map<String, Double> validationMetrics, Selection chosenOn) {
+            return new ModelResult(modelId, architecture, task, testSamples, participants, metrics,
+                    confidenceIntervals, classification, multilabel, regression, calibration, perParticipant,
+                    efficiency, attention, charts, notes, training, correct, sampleIds, affdexAgreement, protocols,
+                    validationMetrics, chosenOn);
         }
     }
 
@@ -109,7 +142,36 @@ public final class ModelEvaluator {
             notes.add("frozen backbone: " + model.spec().backbone().description());
         }
         progress.accept("scoring " + usable.size() + " test frames");
-        TrainedModel.Scores scores = score(model, usable);
+        TrainedModel.Scores scores = score(model, usable, Protocol.CAUSAL);
+        Map<String, Map<String, Double>> protocols = new LinkedHashMap<>();
+        if (model.participantBaseline()) {
+            progress.accept("scoring the test frames as single photos and with whole-video baselines");
+            protocols.put(Protocol.CAUSAL.id(), headline(model, usable, model.probabilities(scores)));
+            for (Protocol p : List.of(Protocol.COLD_START, Protocol.TRANSDUCTIVE)) {
+                protocols.put(p.id(), headline(model, usable, model.probabilities(score(model, usable, p))));
+            }
+            notes.add(String.format(java.util.Locale.ROOT, "scored as served: each held-out face minus the model's "
+                    + "cold-start baseline for its first %d frames, then minus the running mean of its frames so far"
+                    + " (causal); as single photos and with the mean of the whole video (transductive, future "
+                    + "frames included) in the protocols table", MeanCrop.WARM_FRAMES));
+        }
+        List<Sample> validationUsable = Trainer.usable(validation, task == Task.AFFECT ? Task.EMOTION_CLASS : task);
+        TrainedModel.Scores validationScores = validationUsable.isEmpty() ? null
+                : score(model, validationUsable, Protocol.CAUSAL);
+        Map<String, Double> validationMetrics = validationScores == null ? Map.of()
+                : headline(model, validationUsable, model.probabilities(validationScores));
+        Selection selection = null;
+        if (validationScores != null && (task == Task.EMOTION_CLASS || task == Task.AFFECT)) {
+            double[][] v = model.probabilities(validationScores);
+            int[] predicted = new int[v.length];
+            for (int i = 0; i < v.length; i++) {
+                predicted[i] = ClassificationMetrics.argMax(task == Task.AFFECT
+                        ? java.util.Arrays.copyOf(v[i], AffectOutputs.EXPRESSIONS) : v[i]);
+            }
+            selection = new Selection(validationUsable.stream().map(Sample::id).toList(),
+                    validationUsable.stream().map(Sample::participantId).toList(),
+                    validationUsable.stream().mapToInt(Sample::dominant).toArray(), predicted);
+        }
         double[][] heads = model.probabilities(scores);
         double[][] probs = task == Task.AFFECT ? Probabilities.columns(heads, 0, AffectOutputs.EXPRESSIONS)
                 : heads;
@@ -135,7 +197,7 @@ public final class ModelEvaluator {
                 for (int i = 0; i < truth.length; i++) {
                     correct[i] = ClassificationMetrics.argMax(probs[i]) == truth[i];
                 }
-                calibration = calibrate(model, truth, scores, Trainer.usable(validation, Task.EMOTION_CLASS), notes);
+                calibration = calibrate(model, truth, scores, validationUsable, validationScores, notes);
                 Map<String, List<Roc.Point>> curves = new LinkedHashMap<>();
                 for (int c = 0; c < labels.size(); c++) {
                     double[] s = new double[truth.length];
@@ -241,7 +303,35 @@ public final class ModelEvaluator {
         return new ModelResult(name, model.architecture(), task, usable.size(),
                 List.copyOf(new java.util.TreeSet<>(groups)), metrics, ci, cls, ml, reg, calibration, perParticipant,
                 efficiency, attention, charts, notes, training, correct,
-                usable.stream().map(Sample::id).toList(), affdex);
+                usable.stream().map(Sample::id).toList(), affdex, protocols, validationMetrics, selection);
+    }
+
+    /** The task's headline metrics of {@code heads} (the model's outputs) on {@code usable}. */
+    private static Map<String, Double> headline(TrainedModel model, List<Sample> usable, double[][] heads) {
+        return switch (model.task()) {
+            case EMOTION_CLASS -> ClassificationMetrics.of(usable.stream().mapToInt(Sample::dominant).toArray(), heads,
+                    model.labels()).headline();
+            case AFFECT -> ClassificationMetrics.of(usable.stream().mapToInt(Sample::dominant).toArray(),
+                    Probabilities.columns(heads, 0, AffectOutputs.EXPRESSIONS), Emotion.DOMINANT_LABELS).headline();
+            case EMOTION_MULTILABEL -> {
+                boolean[][] truth = new boolean[usable.size()][7];
+                for (int i = 0; i < usable.size(); i++) {
+                    for (int k = 0; k < 7; k++) {
+                        truth[i][k] = usable.get(i).emotions()[k] >= 0.5f;
+                    }
+                }
+                yield MultilabelMetrics.of(truth, heads, model.labels()).headline();
+            }
+            case EXPRESSION_REGRESSION -> ExpressionMetrics.of(heads, Trainer.expressionTargets(usable),
+                    model.labels()).headline();
+            default -> {
+                double[] pred = new double[heads.length];
+                for (int i = 0; i < pred.length; i++) {
+                    pred[i] = heads[i][0];
+                }
+                yield RegressionMetrics.of(pred, usable.stream().mapToDouble(Sample::attention).toArray()).headline();
+            }
+        };
     }
 
     private static String participants(List<Sample> samples) {
@@ -254,36 +344,77 @@ public final class ModelEvaluator {
         return model.participantBaseline() ? dev.emotion.core.training.MeanCrop.perVideo(samples) : null;
     }
 
-    private TrainedModel.Scores score(TrainedModel model, List<Sample> samples) {
-        int n = samples.size();
+    /** The model's outputs for {@code samples} (in their order), normalised as {@code protocol} says. */
+    static TrainedModel.Scores score(TrainedModel model, List<Sample> samples, Protocol protocol) {
+        if (!model.participantBaseline() || protocol == Protocol.TRANSDUCTIVE) {
+            try (BatchLoader loader = new BatchLoader(samples, model.spec(), false, 0, model.participantBaseline())) {
+                return scoreBatches(model, loader, samples.size());
+            }
+        }
+        MeanCrop cold = model.coldStartBaseline();
+        if (protocol == Protocol.COLD_START) {
+            try (BatchLoader loader = new BatchLoader(samples, model.spec(), false, 0,
+                    (java.util.function.Function<Sample, MeanCrop>) s -> cold)) {
+                return scoreBatches(model, loader, samples.size());
+            }
+        }
+        // Causal: each face's frames in time order, its running mean snapshotted at each frame, a batch at a time.
+        List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, samples.size()).boxed().toList());
+        order.sort(java.util.Comparator.comparing((Integer i) -> BatchLoader.baselineKey(samples.get(i)))
+                .thenComparingLong(i -> samples.get(i).timestampMs()).thenComparing(i -> samples.get(i).id()));
+        Map<String, MeanCrop> running = new java.util.HashMap<>();
+        float[] values = new float[0];
+        int outputs = 0;
+        for (int from = 0; from < order.size(); from += 32) {
+            List<Integer> chunk = order.subList(from, Math.min(order.size(), from + 32));
+            Map<Sample, MeanCrop> baseline = new java.util.IdentityHashMap<>();
+            List<Sample> batch = new ArrayList<>();
+            for (int i : chunk) {
+                Sample s = samples.get(i);
+                MeanCrop m = running.compute(BatchLoader.baselineKey(s), (k, v) -> MeanCrop.accumulate(v, s.crop()));
+                baseline.put(s, MeanCrop.warm(m) || cold == null ? m.snapshot() : cold);
+                batch.add(s);
+            }
+            try (BatchLoader loader = new BatchLoader(batch, model.spec(), false, 0, baseline::get)) {
+                TrainedModel.Scores s = scoreBatches(model, loader, batch.size());
+                if (outputs == 0) {
+                    outputs = s.outputs();
+                    values = new float[samples.size() * outputs];
+                }
+                for (int j = 0; j < chunk.size(); j++) {
+                    System.arraycopy(s.values(), j * outputs, values, chunk.get(j) * outputs, outputs);
+                }
+            }
+        }
+        return new TrainedModel.Scores(samples.size(), outputs, values, null);
+    }
+
+    private static TrainedModel.Scores scoreBatches(TrainedModel model, BatchLoader loader, int n) {
         float[] values = null;
         int outputs = 0;
-        try (BatchLoader loader = new BatchLoader(samples, model.spec(), false, 0, model.participantBaseline())) {
-            Iterator<BatchLoader.Batch> it = loader.batches(0, 32, false);
-            while (it.hasNext()) {
-                BatchLoader.Batch b = it.next();
-                TrainedModel.Scores s = model.score(b.images(), b.count(), false);
-                if (values == null) {
-                    outputs = s.outputs();
-                    values = new float[n * outputs];
-                }
-                for (int i = 0; i < b.count(); i++) {
-                    System.arraycopy(s.values(), i * outputs, values, b.indices()[i] * outputs, outputs);
-                }
+        Iterator<BatchLoader.Batch> it = loader.batches(0, 32, false);
+        while (it.hasNext()) {
+            BatchLoader.Batch b = it.next();
+            TrainedModel.Scores s = model.score(b.images(), b.count(), false);
+            if (values == null) {
+                outputs = s.outputs();
+                values = new float[n * outputs];
+            }
+            for (int i = 0; i < b.count(); i++) {
+                System.arraycopy(s.values(), i * outputs, values, b.indices()[i] * outputs, outputs);
             }
         }
         return new TrainedModel.Scores(n, outputs, values, null);
     }
 
     private CalibrationReport calibrate(TrainedModel model, int[] truth, TrainedModel.Scores scores,
-                                        List<Sample> validation, List<String> notes) {
+                                        List<Sample> validation, TrainedModel.Scores v, List<String> notes) {
         double[][] logits = classLogits(model, scores);
         Calibration.Result before = Calibration.of(truth, Probabilities.softmax(logits, 1), Calibration.BINS);
         if (validation.isEmpty()) {
             notes.add("no validation split: temperature scaling skipped");
             return new CalibrationReport(before.ece(), null, null, before.bins(), null);
         }
-        TrainedModel.Scores v = score(model, validation);
         double[][] valLogits = classLogits(model, v);
         int[] valTruth = validation.stream().mapToInt(Sample::dominant).toArray();
         double t = Calibration.fitTemperature(valTruth, valLogits);

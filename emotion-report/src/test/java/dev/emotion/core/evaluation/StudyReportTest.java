@@ -2,7 +2,10 @@ package dev.emotion.core.evaluation;
 
 import dev.emotion.core.metrics.AuOracle;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +15,7 @@ import dev.emotion.core.contract.Contracts;
 import dev.emotion.core.contract.Split;
 import dev.emotion.core.contract.Task;
 import dev.emotion.core.training.TrainedModel;
+import dev.emotion.core.training.Trainer;
 import dev.emotion.core.store.Sample;
 import dev.emotion.core.store.SampleStore;
 import dev.emotion.core.training.TrainingFixtures;
@@ -115,9 +119,15 @@ class StudyReportTest {
         assertNotNull(affect.calibration().temperature(), "and is calibrated like a classifier");
         assertEquals(7, affect.affdexAgreement().size());
         assertEquals(3, report.mcnemar().size(), "each pair of the three dominant-emotion models on the same frames");
-        assertNotNull(report.recommendation().modelId());
-        assertTrue(List.of("cnn_simple-emotion_class", "vit_scratch-emotion_class", "cnn_simple-affect")
-                .contains(report.recommendation().modelId()), "a regressor cannot be deployed for emotions");
+        // Untrained classifiers and no zero-training baseline beside them: nothing may be recommended.
+        assertNull(report.recommendation().modelId(), report.recommendation().reason());
+        assertTrue(report.recommendation().reason().startsWith("no model recommended"),
+                report.recommendation().reason());
+        assertEquals("validation", report.recommendation().selectedOn());
+        assertNotNull(cnn.selection(), "the classifier's validation answers, for the choice");
+        assertEquals(Trainer.usable(val, Task.EMOTION_CLASS).size(), cnn.selection().truth().length);
+        assertTrue(cnn.validation().containsKey("macro_f1"));
+        assertEquals(cnn.sampleIds().size(), cnn.testSamples());
 
         for (String f : List.of("model_comparison.png", "detailed_analysis.json", "index.html",
                 "cnn_simple-emotion_class_results.json", "vit_scratch-emotion_class/attention.png",
@@ -128,12 +138,15 @@ class StudyReportTest {
         }
         JsonNode detailed = Contracts.mapper().readTree(out.resolve("detailed_analysis.json").toFile());
         assertEquals(5, detailed.path("models").size());
-        assertEquals(report.recommendation().modelId(), detailed.path("recommendation").path("modelId").asText());
+        assertTrue(detailed.path("recommendation").path("modelId").isNull());
+        assertTrue(detailed.path("recommendation").path("reason").asText().startsWith("no model recommended"));
 
         String dom = headlessChromium(out.resolve("index.html"));
         for (ModelEvaluator.ModelResult r : results) {
             assertTrue(dom.contains("data-model=\"" + r.modelId() + "\""), "summary lists " + r.modelId());
         }
+        assertTrue(dom.contains("No model recommended"), "the page says so instead of naming a model");
+        assertTrue(dom.contains("data-selection=\"cnn_simple-emotion_class\""), "the validation table");
         assertTrue(dom.contains("data-agreement=\"cnn_simple-emotion_class\""), "the AFFDEX agreement table");
         assertTrue(dom.contains("class=\"expressions\"") && dom.contains("<td>Smile</td><td>AU12</td>"),
                 "the per-expression table names each expression's action unit");
@@ -151,6 +164,57 @@ class StudyReportTest {
         assertTrue(m.find(), "the page's image check ran");
         assertEquals(m.group(2), m.group(1), "every image loads");
         assertTrue(Integer.parseInt(m.group(2)) >= 10, "charts are on the page: " + m.group(0));
+    }
+
+    /**
+     * A model trained on participant baselines is scored as served: each face's first frames minus the model's
+     * cold-start baseline, then minus the running mean of its frames so far; the single-photo and whole-video
+     * protocols beside it.
+     */
+    @Test
+    void heldOutFacesAreScoredCausallyAsServed() throws Exception {
+        Path d = modelDir(Architecture.CNN_SIMPLE, Task.EMOTION_CLASS);
+        Path withBaseline = dir.resolve("models/baseline-cnn");
+        Files.createDirectories(withBaseline);
+        Files.copy(d.resolve("model.params"), withBaseline.resolve("model.params"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                Contracts.mapper().readTree(d.resolve("model.json").toFile());
+        json.put("modelId", "baseline-cnn");
+        json.put("participantBaseline", true);
+        Files.write(withBaseline.resolve("model.json"), Contracts.mapper().writeValueAsBytes(json));
+        dev.emotion.core.training.MeanCrop.of(train).write(withBaseline.resolve(Trainer.BASELINE_FILE));
+        List<dev.emotion.core.store.Sample> usable = Trainer.usable(test, Task.EMOTION_CLASS);
+        try (TrainedModel model = TrainedModel.open(withBaseline)) {
+            assertTrue(model.participantBaseline() && model.coldStartBaseline() != null);
+            double[][] causal = model.probabilities(ModelEvaluator.score(model, usable,
+                    ModelEvaluator.Protocol.CAUSAL));
+            double[][] cold = model.probabilities(ModelEvaluator.score(model, usable,
+                    ModelEvaluator.Protocol.COLD_START));
+            double[][] whole = model.probabilities(ModelEvaluator.score(model, usable,
+                    ModelEvaluator.Protocol.TRANSDUCTIVE));
+            Map<String, Integer> seen = new java.util.HashMap<>();
+            List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, usable.size()).boxed().toList());
+            order.sort(java.util.Comparator.comparingLong(i -> usable.get(i).timestampMs()));
+            int warmFrames = 0;
+            for (int i : order) {
+                int n = seen.merge(dev.emotion.core.training.BatchLoader.baselineKey(usable.get(i)), 1, Integer::sum);
+                if (n < dev.emotion.core.training.MeanCrop.WARM_FRAMES) {
+                    assertArrayEquals(cold[i], causal[i], 1e-5, "a face's frame " + n + " gets the cold-start baseline");
+                } else {
+                    warmFrames++;
+                    assertFalse(java.util.Arrays.equals(cold[i], causal[i]), "frame " + n + " uses its own mean");
+                }
+            }
+            assertTrue(warmFrames > 0, "some faces are seen long enough to warm up");
+            assertTrue(java.util.stream.IntStream.range(0, usable.size())
+                    .anyMatch(i -> !java.util.Arrays.equals(whole[i], causal[i])), "the whole-video mean differs");
+            ModelEvaluator.ModelResult r = new ModelEvaluator(new ModelEvaluator.Options(50, 2, 1, 0, 0, 1))
+                    .evaluate(model, test, val, Path.of("target/study-report-test/protocols"), s -> { });
+            assertEquals(List.of("causal", "cold_start", "transductive"), List.copyOf(r.protocols().keySet()));
+            assertEquals(r.metrics().get("macro_f1"), r.protocols().get("causal").get("macro_f1"),
+                    "the headline is the causal figure");
+        }
     }
 
     /** The DOM after load, from Debian's headless Chromium (installed by ./emotion test). */

@@ -17,8 +17,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class FaceTracks {
 
-    /** Frames of a face before its own baseline is used (3 s at the 5 fps the video endpoint samples by default). */
-    public static final int WARM_FRAMES = 15;
+    /** Frames of a face before its own baseline is used; evaluation scores held-out people with the same rule. */
+    public static final int WARM_FRAMES = MeanCrop.WARM_FRAMES;
     static final int MAX_FACES = 64;
 
     private final IouTracker tracker = new IouTracker(0.3f, 10);
@@ -41,6 +41,6 @@ public final class FaceTracks {
     }
 
     public static boolean warm(MeanCrop baseline) {
-        return baseline != null && baseline.count() >= WARM_FRAMES;
+        return MeanCrop.warm(baseline);
     }
 }
