@@ -95,7 +95,7 @@ async function showReport(panel, studyId) {
     }
     const r = await call('evaluation', `/api/v1/reports/${encodeURIComponent(studyId)}`);
     const rec = r.recommendation || {};
-    put(panel, h('p', { id: 'recommendation' }, h('b', {}, 'Recommended: '), rec.modelId || 'none', rec.reason ? ` - ${rec.reason}` : ''),
+    put(panel, h('p', { id: 'recommendation' }, h('b', {}, rec.modelId ? 'Recommended: ' : 'No model recommended'), rec.modelId || '', rec.reason ? ` - ${rec.reason}` : ''),
       table(['model', 'accuracy', 'macro-F1', 'balanced accuracy', 'p50 ms'], (r.models || []).map((m) => [
         m.modelId, fmt((m.metrics || {}).accuracy), fmt((m.metrics || {}).macro_f1), fmt((m.metrics || {}).balanced_accuracy),
         fmt((m.efficiency || {}).latencyP50Ms, 1)])),

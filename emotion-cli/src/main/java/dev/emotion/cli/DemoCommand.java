@@ -112,8 +112,15 @@ final class DemoCommand {
             System.setOut(stdout);
         }
 
-        step("10/10 live scoring: inference-service loads the recommended model and scores a held-out video");
-        scoreHeldOutVideo(evaluation, inference, apiKey, study, out);
+        step("10/10 live scoring: inference-service loads the recommended model (else keeps the zero-training "
+                + "baseline) and scores a held-out video");
+        String baseline = "";
+        for (JsonNode m : training.get("/api/v1/models?studyId=" + study)) {
+            if ("face_expression_baseline".equals(m.path("architecture").asText())) {
+                baseline = m.path("modelId").asText();
+            }
+        }
+        scoreHeldOutVideo(evaluation, inference, apiKey, study, out, baseline);
 
         System.out.println();
         System.out.println("== summary (" + (System.currentTimeMillis() / 1000 - started) + " s)");
@@ -159,17 +166,35 @@ final class DemoCommand {
     }
 
     /**
-     * Waits until inference-service serves the study's recommended model, then streams one held-out participant's
-     * video through {@code POST /api/v1/predict/video} and summarises the NDJSON it answers while decoding.
+     * Waits until inference-service serves the study's recommended model (when the evaluation recommends none, it is
+     * switched to {@code fallback} with {@code PUT /api/v1/model}), then streams one held-out participant's video
+     * through {@code POST /api/v1/predict/video} and summarises the NDJSON it answers while decoding.
      */
-    static Summary scoreHeldOutVideo(ServiceClient evaluation, String inference, String apiKey, String study, Path out)
-            throws Exception {
+    static Summary scoreHeldOutVideo(ServiceClient evaluation, String inference, String apiKey, String study, Path out,
+                                     String fallback) throws Exception {
         JsonNode report = evaluation.get("/api/v1/reports/" + study);
         String wanted = report.path("recommendation").path("modelId").asText("");
-        if (wanted.isEmpty()) {
-            throw new IllegalStateException("the evaluation recommended no model; see the evaluation-service log");
-        }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        if (wanted.isEmpty()) {
+            System.out.println(report.path("recommendation").path("reason").asText("no model recommended"));
+            if (fallback == null || fallback.isBlank()) {
+                throw new IllegalStateException("the evaluation recommended no model and there is none to fall back"
+                        + " on; see the report");
+            }
+            wanted = fallback;
+            System.out.println("scoring with " + wanted + " instead (PUT " + inference + "/api/v1/model)");
+            HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(inference + "/api/v1/model"))
+                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
+                            Contracts.mapper().writeValueAsString(Map.of("modelId", wanted))));
+            if (apiKey != null && !apiKey.isBlank()) {
+                put.header("X-API-Key", apiKey);
+            }
+            HttpResponse<String> switched = http.send(put.build(), HttpResponse.BodyHandlers.ofString());
+            if (switched.statusCode() != 200) {
+                throw new IllegalStateException("inference-service refused to switch to " + wanted + ": "
+                        + switched.statusCode() + " " + switched.body());
+            }
+        }
         String loaded = "";
         for (int i = 0; i < 240 && !loaded.equals(wanted); i++) {
             if (i > 0) {

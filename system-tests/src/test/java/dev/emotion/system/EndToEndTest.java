@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * The demo's path, smaller, through the four packaged services running as separate processes on the real broker
  * (the authorised one: SASL/SCRAM users and ACLs, each service as itself):
  * synth -> ingest (ingest-service) -> training-service stores the study -> train cnn_simple and vit_scratch ->
- * evaluate (evaluation-service publishes the report and recommendation) -> inference-service loads the recommended
+ * evaluate (evaluation-service publishes the report, refusing to recommend 1-epoch models) -> inference-service loads the chosen
  * model -> a held-out video is scored over HTTP. Asserts the report and the predictions exist and agree.
  */
 class EndToEndTest {
@@ -215,11 +215,20 @@ class EndToEndTest {
             JsonNode ci = m.path("confidenceIntervals").path("accuracy");
             assertTrue(ci.path("low").asDouble() <= acc && acc <= ci.path("high").asDouble(), "CI around " + acc);
         }
-        String recommended = report.path("recommendation").path("modelId").asText();
-        assertTrue(trained.contains(recommended), "recommended " + recommended);
+        // Trained 1 epoch, no zero-training baseline beside them: the evaluation refuses to recommend either, and
+        // says why; inference-service keeps serving what it served.
+        assertTrue(report.path("recommendation").path("modelId").isNull(), report.path("recommendation").toString());
+        assertTrue(report.path("recommendation").path("reason").asText().startsWith("no model recommended"),
+                report.path("recommendation").toString());
         assertTrue(status(url("evaluation") + "/reports/" + study + "/index.html") == 200, "HTML report served");
 
-        // inference-service follows the recommendation and scores a held-out participant's video
+        // so the operator chooses one (PUT /api/v1/model), and inference-service scores a held-out video with it
+        String recommended = trained.stream().sorted().findFirst().orElseThrow();
+        HttpResponse<String> switched = HTTP.send(HttpRequest.newBuilder(URI.create(url("inference")
+                + "/api/v1/model")).header("Content-Type", "application/json").header("X-API-Key", KEY)
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"modelId\":\"" + recommended + "\"}"))
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, switched.statusCode(), switched.body());
         await("inference-service loads " + recommended, 180, () -> recommended.equals(
                 get(url("inference") + "/api/v1/model").path("loadedModelId").asText()));
         String participant = report.path("models").get(0).path("participants").get(0).asText();

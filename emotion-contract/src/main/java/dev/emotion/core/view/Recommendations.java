@@ -25,6 +25,15 @@ public final class Recommendations {
     }
 
     /**
+     * The report a deployment follows: with {@code study} set (inference's {@code emotion.inference.follow-study}),
+     * that study's latest report, which may recommend nothing (serving then keeps its model); without, the newest
+     * report of any study that recommends a model.
+     */
+    public Optional<EvaluationReport> followed(String study) {
+        return study == null || study.isBlank() ? latest() : forStudy(study);
+    }
+
+    /**
      * The last report, in topic order, that recommends a model: the topic's order is the order evaluations finished
      * (one partition), whereas producers' clocks (createdAt) may disagree.
      */

@@ -68,5 +68,13 @@ class ViewsTest {
                 "m-cnn", "newest", Samples.AT.plusSeconds(60));
         recs.apply(other);
         assertEquals("s2", recs.latest().orElseThrow().studyId());
+        assertEquals("m-vit", recs.followed("s1").orElseThrow().recommendedModelId(),
+                "a deployment that follows s1 ignores s2's newer recommendation");
+        assertEquals("s2", recs.followed(null).orElseThrow().studyId(), "one that follows none takes the newest");
+        var refusal = new dev.emotion.core.contract.EvaluationReport(1, "s1", "e3", newer.models(), newer.reportUrl(),
+                null, "no model recommended: below the baseline", Samples.AT.plusSeconds(120));
+        recs.apply(refusal);
+        assertEquals(null, recs.followed("s1").orElseThrow().recommendedModelId(), "s1 now recommends nothing");
+        assertEquals("s2", recs.latest().orElseThrow().studyId(), "a refusal never becomes the newest recommendation");
     }
 }

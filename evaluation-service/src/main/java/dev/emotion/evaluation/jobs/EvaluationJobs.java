@@ -283,8 +283,7 @@ public class EvaluationJobs {
             String url = publicUrl + "/reports/" + FileNames.safe(studyId) + "/index.html";
             publisher.publish(Topic.EVALUATION_REPORTS, studyId, new EvaluationReport(Contract.CURRENT_VERSION,
                     studyId, s.evaluationId(), all.stream().map(EvaluationJobs::score).toList(), url,
-                    report.recommendation().modelId(), report.recommendation().modelId() == null ? null
-                    : report.recommendation().reason(), Instant.now()));
+                    report.recommendation().modelId(), report.recommendation().reason(), Instant.now()));
             LOG.infof("evaluation %s: study %s, %d model(s), recommended %s; report %s", s.evaluationId(), studyId,
                     all.size(), report.recommendation().modelId(), url);
             update(s, JobState.COMPLETED, url, report.recommendation().modelId(), null);

@@ -27,20 +27,27 @@ public class ModelResource {
     private final Recommendations recommendations;
     private final ModelLoader loader;
 
-    public ModelResource(Recommendations recommendations, ModelLoader loader) {
+    private final String followStudy;
+
+    public ModelResource(Recommendations recommendations, ModelLoader loader,
+                         @org.eclipse.microprofile.config.inject.ConfigProperty(name = "emotion.inference.follow-study")
+                         java.util.Optional<String> study) {
         this.recommendations = recommendations;
         this.loader = loader;
+        this.followStudy = study.orElse(null);
     }
 
     @GET
     @Operation(summary = "The loaded model (null until one is loaded) and the latest recommendation")
     public ModelStatus status() {
         String loaded = loader.slot().modelId();
-        return recommendations.latest()
+        return recommendations.followed(followStudy)
                 .map(r -> new ModelStatus(loaded, r.recommendedModelId(), describe(r), r.recommendationReason(),
                         r.reportUrl(), loader.lastAttempt()))
-                .orElse(new ModelStatus(loaded, null, null, "no evaluation report has recommended a model yet", null,
-                        loader.lastAttempt()));
+                .orElse(new ModelStatus(loaded, null, null, followStudy == null
+                        ? "no evaluation report has recommended a model yet"
+                        : "no evaluation report of study " + followStudy + " yet (emotion.inference.follow-study)",
+                        null, loader.lastAttempt()));
     }
 
     @PUT

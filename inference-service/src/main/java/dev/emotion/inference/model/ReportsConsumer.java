@@ -8,11 +8,13 @@ import dev.emotion.kit.RecordIntake;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Follows the registry (artifact URLs) and the evaluation reports: the newest recommendation is the model this
- * instance serves, loaded in the background as soon as its artifact is known.
+ * Follows the registry (artifact URLs) and the evaluation reports: the followed recommendation (one study's, when
+ * {@code emotion.inference.follow-study} names it; else the newest of any study) is the model this instance serves,
+ * loaded in the background as soon as its artifact is known.
  */
 @ApplicationScoped
 public class ReportsConsumer {
@@ -21,13 +23,16 @@ public class ReportsConsumer {
     private final Recommendations recommendations;
     private final ModelCatalog models;
     private final ModelLoader loader;
+    private final String followStudy;
 
     public ReportsConsumer(RecordIntake intake, Recommendations recommendations, ModelCatalog models,
-                           ModelLoader loader) {
+                           ModelLoader loader,
+                           @ConfigProperty(name = "emotion.inference.follow-study") java.util.Optional<String> study) {
         this.intake = intake;
         this.recommendations = recommendations;
         this.models = models;
         this.loader = loader;
+        this.followStudy = study.orElse(null);
     }
 
     @Incoming("evaluation-reports")
@@ -48,9 +53,12 @@ public class ReportsConsumer {
         });
     }
 
-    /** Loads the latest recommended model once the registry has announced it. */
+    /**
+     * Loads the followed recommendation (of {@code emotion.inference.follow-study}, else the newest of any study)
+     * once the registry has announced its model; a report that recommends nothing changes nothing.
+     */
     private void followRecommendation() {
-        recommendations.latest().map(EvaluationReport::recommendedModelId)
+        recommendations.followed(followStudy).map(EvaluationReport::recommendedModelId)
                 .filter(id -> models.model(id).isPresent()).ifPresent(loader::loadLater);
     }
 }
