@@ -8,6 +8,7 @@ import dev.emotion.core.metrics.AuOracle;
 import dev.emotion.core.metrics.Bootstrap;
 import dev.emotion.core.evaluation.LabelAudit;
 import dev.emotion.core.evaluation.ReportCharts;
+import dev.emotion.core.evaluation.ResampledT;
 import dev.emotion.core.labels.AffdexCsvReader;
 import dev.emotion.core.labels.LabelPolicy;
 import dev.emotion.core.labels.LabelTrack;
@@ -26,27 +27,31 @@ import java.util.TreeMap;
 /**
  * {@code leaderboard}: renders a preset's study, ingests it through ingest-service, runs participant-grouped K-fold
  * cross-validation on training-service for each architecture and the zero-training baseline, computes the AU oracle
- * on the same folds from the study's labels, and prints one table (mean +- sd and a 95 % t-interval over folds),
+ * on the same folds from the study's labels, and prints one table (mean +- sd and a 95 % corrected resampled t
+ * interval over folds and seeds, with paired per-fold differences against the baseline and the best),
  * with {@code leaderboard.json} and {@code leaderboard.png}. Resumable: a model whose result file is in the output
  * folder is not run again, and a study already rendered or ingested is reused.
  */
 final class LeaderboardCommand {
 
     static final String HELP = """
-            Usage: ./emotion leaderboard [--preset quick|standard|benchmark|hard] [--seed 42] [--folds 5]
+            Usage: ./emotion leaderboard [--preset quick|standard|benchmark|hard] [--seeds 42[,7,1234]] [--folds 5]
                                          [--models cnn_simple,vit_scratch,resnet_pretrained,
                                                    resnet_pretrained_finetuned,vit_pretrained,
                                                    face_expression_baseline] [--epochs 7] [--fps 5] [--out DIR]
             Renders the preset's study, ingests it (ingest-service), cross-validates every model with K folds grouped
             by participant (training-service; each fold: one group tested, the next stops early, the rest train),
             and computes the AU oracle (the labels' ceiling) on the same folds. Prints macro-F1, balanced accuracy
-            and accuracy per model (mean +- sd, 95 % t-interval over folds), training time and img/s, and the
+            and accuracy per model (mean +- sd over every fold of every seed, 95 % Nadeau-Bengio corrected resampled
+            t interval), each model's paired per-fold macro-F1 difference against the zero-training baseline and
+            against the best (same interval), training time and img/s, and the
             identity probe (how well a linear classifier names the person from the model's features); writes
             leaderboard.json and leaderboard.png to --out (default experiments/leaderboard/<study>). Run again to
             resume: finished models are kept. resnet_pretrained uses ImageNet weights when present in the weights
             directory, else face-api's face-expression backbone; resnet_pretrained_finetuned is the same with the
             backbone's last stage trained too (cheap on the face-expression backbone, slow on ResNet-50 on a CPU);
-            vit_pretrained is skipped without its weights.""";
+            vit_pretrained is skipped without its weights. --seeds: one cross-validation per seed (its folds and
+            training seed) on the study rendered with the first; every row is checked to use the same folds.""";
 
     /**
      * Epochs per fold unless --epochs says otherwise: 7 keeps `quick` within its 20 minutes on 2 cores, build
@@ -65,15 +70,22 @@ final class LeaderboardCommand {
     }
 
     static int run(List<String> argv) throws Exception {
-        Args a = new Args("leaderboard", argv, Set.of("preset", "seed", "folds", "models", "epochs", "fps", "out",
-                "url", "api-key"), Set.of());
+        Args a = new Args("leaderboard", argv, Set.of("preset", "seed", "seeds", "folds", "models", "epochs", "fps",
+                "out", "url", "api-key"), Set.of());
         SynthPreset preset;
         try {
             preset = SynthPreset.of(a.get("preset", "quick"));
         } catch (IllegalArgumentException e) {
             throw new UsageException("leaderboard: " + e.getMessage());
         }
-        int seed = a.integer("seed", 42);
+        List<Integer> seeds;
+        try {
+            seeds = Arrays.stream(a.get("seeds", String.valueOf(a.integer("seed", 42))).split(","))
+                    .map(String::trim).map(Integer::parseInt).distinct().toList();
+        } catch (NumberFormatException e) {
+            throw new UsageException("leaderboard: --seeds takes integers separated by commas, e.g. 42,7,1234");
+        }
+        int seed = seeds.get(0);
         int folds = a.integer("folds", 5);
         if (folds < 3 || folds > preset.participants()) {
             throw new UsageException("leaderboard: --folds must be 3.." + preset.participants() + " for preset "
@@ -112,14 +124,15 @@ final class LeaderboardCommand {
         step("3/4 " + folds + "-fold cross-validation grouped by participant, per model (training-service)");
         Files.createDirectories(out);
         for (String model : models) {
-            Path result = out.resolve(model + ".cv.json");
+          for (int s : seeds) {
+            Path result = out.resolve(resultFile(model, s, seed));
             if (Files.isRegularFile(result)) {
-                System.out.println(model + ": done earlier (" + result + ")");
+                System.out.println(model + " seed " + s + ": done earlier (" + result + ")");
                 continue;
             }
             String arch = model.equals(RESNET_FINE_TUNED) ? "resnet_pretrained" : model;
             List<String> cv = new ArrayList<>(List.of("--study", study, "--model", arch, "--folds",
-                    String.valueOf(folds), "--seed", String.valueOf(seed), "--json", result.toString(), "--url",
+                    String.valueOf(folds), "--seed", String.valueOf(s), "--json", result.toString(), "--url",
                     trainingUrl));
             if (!model.equals("face_expression_baseline")) {
                 cv.addAll(List.of("--epochs", a.get("epochs", String.valueOf(DEFAULT_EPOCHS))));
@@ -139,14 +152,16 @@ final class LeaderboardCommand {
                         + " (README: 'Pretrained weights')");
                 continue;
             }
-            System.out.println("== " + model);
+            System.out.println("== " + model + " (seed " + s + ")");
             if (CrossValidateCommand.run(cv) != 0) {
-                System.err.println("leaderboard: " + model + " failed; the others go on (run again to retry it)");
+                System.err.println("leaderboard: " + model + " seed " + s + " failed; the others go on (run again to"
+                        + " retry it)");
             }
+          }
         }
 
         step("4/4 the table");
-        ObjectNode board = table(out, studyDir, models, Double.parseDouble(fps), seed, preset, folds);
+        ObjectNode board = table(out, studyDir, models, Double.parseDouble(fps), seeds, preset, folds);
         board.put("minutes", (System.nanoTime() - t0) / 6e10);
         Files.write(out.resolve("leaderboard.json"), Contracts.mapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsBytes(board));
@@ -154,40 +169,104 @@ final class LeaderboardCommand {
         return 0;
     }
 
-    /** The table from the saved cross-validations and the AU oracle on their folds; prints it, returns the JSON. */
-    static ObjectNode table(Path out, Path studyDir, List<String> models, double fps, long seed, SynthPreset preset,
-                            int k) throws Exception {
-        ObjectNode board = Contracts.mapper().createObjectNode();
-        board.put("preset", preset.label()).put("seed", seed).put("folds", k).put("fps", fps);
-        ArrayNode rows = board.putArray("rows");
-        List<List<String>> groups = null;
-        for (String model : models) {
-            Path file = out.resolve(model + ".cv.json");
-            if (!Files.isRegularFile(file)) {
-                continue;
-            }
-            JsonNode cv = Contracts.mapper().readTree(file.toFile());
-            List<JsonNode> fs = new ArrayList<>();
-            cv.path("folds").forEach(fs::add);
-            if (groups == null) {
-                groups = fs.stream().map(f -> Arrays.asList(f.path("participantId").asText().split("\\+"))).toList();
-            }
-            ObjectNode row = rows.addObject();
-            row.put("model", model).put("crossValidationId", cv.path("crossValidationId").asText());
-            for (String metric : List.of("macro_f1", "balanced_accuracy", "accuracy")) {
-                put(row, metric, fs.stream().mapToDouble(f -> f.path("metrics").path(metric).asDouble()).toArray());
-            }
-            row.put("trainingSeconds", cv.path("wallSeconds").asDouble());
-            row.put("trainImagesPerSecond", fs.stream().mapToDouble(f -> f.path("metrics")
-                    .path("train_images_per_second").asDouble()).average().orElse(0));
-            row.put("epochsTrained", fs.stream().mapToDouble(f -> f.path("metrics").path("epochs_trained")
-                    .asDouble()).average().orElse(0));
-            if (fs.stream().allMatch(f -> f.path("metrics").has("identity_probe_accuracy"))) {
-                put(row, "identity_probe_accuracy", fs.stream().mapToDouble(f -> f.path("metrics")
-                        .path("identity_probe_accuracy").asDouble()).toArray());
-                row.put("identityProbeChance", fs.get(0).path("metrics").path("identity_probe_chance").asDouble());
+    /** The result file of one model's cross-validation with one seed (the first seed keeps the older name). */
+    static String resultFile(String model, int seed, int firstSeed) {
+        return seed == firstSeed ? model + ".cv.json" : model + ".s" + seed + ".cv.json";
+    }
+
+    /** One fold's scores: the seed, the held-out participants (sorted), the metrics. */
+    record FoldScore(int seed, List<String> heldOut, JsonNode metrics) {
+        String key() {
+            return seed + "/" + String.join("+", heldOut);
+        }
+    }
+
+    /**
+     * Checks that every model was cross-validated on the same folds for each seed (the rows' intervals and paired
+     * differences mean nothing otherwise).
+     *
+     * @throws IllegalStateException naming the model and seed whose folds differ
+     */
+    static void checkSameFolds(Map<String, List<FoldScore>> perModel) {
+        Map<Integer, List<List<String>>> reference = new TreeMap<>();
+        Map<Integer, String> referenceModel = new TreeMap<>();
+        for (var e : perModel.entrySet()) {
+            Map<Integer, List<List<String>>> own = new TreeMap<>();
+            e.getValue().forEach(f -> own.computeIfAbsent(f.seed(), k -> new ArrayList<>()).add(f.heldOut()));
+            for (var s : own.entrySet()) {
+                List<List<String>> folds = s.getValue().stream().sorted(java.util.Comparator.comparing(Object::toString))
+                        .toList();
+                List<List<String>> ref = reference.putIfAbsent(s.getKey(), folds);
+                referenceModel.putIfAbsent(s.getKey(), e.getKey());
+                if (ref != null && !ref.equals(folds)) {
+                    throw new IllegalStateException("leaderboard: " + e.getKey() + " (seed " + s.getKey() + ") was "
+                            + "cross-validated on other folds than " + referenceModel.get(s.getKey()) + ": " + folds
+                            + " vs " + ref + "; delete its result file and run again");
+                }
             }
         }
+    }
+
+    /** The table from the saved cross-validations and the AU oracle on their folds; prints it, returns the JSON. */
+    static ObjectNode table(Path out, Path studyDir, List<String> models, double fps, List<Integer> seeds,
+                            SynthPreset preset, int k) throws Exception {
+        ObjectNode board = Contracts.mapper().createObjectNode();
+        board.put("preset", preset.label()).put("folds", k).put("fps", fps);
+        ArrayNode seedList = board.putArray("seeds");
+        seeds.forEach(seedList::add);
+        board.put("interval", "95 % corrected resampled t (Nadeau & Bengio 2003) over every fold of every seed, "
+                + "n_test/n_train = 1/(K-1)");
+        double ratio = 1.0 / (k - 1);
+        ArrayNode rows = board.putArray("rows");
+        List<List<String>> groups = null;
+        Map<String, List<FoldScore>> perModel = new LinkedHashMap<>();
+        Map<String, JsonNode> firstCv = new LinkedHashMap<>();
+        for (String model : models) {
+            List<FoldScore> fs = new ArrayList<>();
+            double seconds = 0;
+            for (int s : seeds) {
+                Path file = out.resolve(resultFile(model, s, seeds.get(0)));
+                if (!Files.isRegularFile(file)) {
+                    continue;
+                }
+                JsonNode cv = Contracts.mapper().readTree(file.toFile());
+                firstCv.putIfAbsent(model, cv);
+                seconds += cv.path("wallSeconds").asDouble();
+                for (JsonNode f : cv.path("folds")) {
+                    List<String> heldOut = Arrays.stream(f.path("participantId").asText().split("\\+")).sorted()
+                            .toList();
+                    fs.add(new FoldScore(s, heldOut, f.path("metrics")));
+                }
+                if (groups == null) {
+                    List<List<String>> g = new ArrayList<>();
+                    cv.path("folds").forEach(f -> g.add(Arrays.asList(f.path("participantId").asText()
+                            .split("\\+"))));
+                    groups = g;
+                }
+            }
+            if (fs.isEmpty()) {
+                continue;
+            }
+            perModel.put(model, fs);
+            ObjectNode row = rows.addObject();
+            row.put("model", model).put("crossValidationId", firstCv.get(model).path("crossValidationId").asText());
+            row.put("scores", fs.size());
+            for (String metric : List.of("macro_f1", "balanced_accuracy", "accuracy")) {
+                put(row, metric, fs.stream().mapToDouble(f -> f.metrics().path(metric).asDouble()).toArray(), ratio);
+            }
+            row.put("trainingSeconds", seconds);
+            row.put("trainImagesPerSecond", fs.stream().mapToDouble(f -> f.metrics()
+                    .path("train_images_per_second").asDouble()).average().orElse(0));
+            row.put("epochsTrained", fs.stream().mapToDouble(f -> f.metrics().path("epochs_trained")
+                    .asDouble()).average().orElse(0));
+            if (fs.stream().allMatch(f -> f.metrics().has("identity_probe_accuracy"))) {
+                put(row, "identity_probe_accuracy", fs.stream().mapToDouble(f -> f.metrics()
+                        .path("identity_probe_accuracy").asDouble()).toArray(), ratio);
+                row.put("identityProbeChance", fs.get(0).metrics().path("identity_probe_chance").asDouble());
+            }
+        }
+        checkSameFolds(perModel);
+        differences(rows, perModel, ratio);
         if (groups != null) {
             Map<String, LabelTrack> tracks = new TreeMap<>();
             try (var files = Files.list(studyDir)) {
@@ -197,11 +276,11 @@ final class LeaderboardCommand {
             }
             AuOracle.CrossValidated oracle = LabelAudit.oracle(tracks, fps, LabelPolicy.DEFAULT, groups);
             ObjectNode row = rows.addObject();
-            row.put("model", "au_oracle (ceiling)");
-            put(row, "macro_f1", oracle.folds().stream().mapToDouble(AuOracle.Fold::macroF1).toArray());
+            row.put("model", "au_oracle (ceiling)").put("scores", oracle.folds().size());
+            put(row, "macro_f1", oracle.folds().stream().mapToDouble(AuOracle.Fold::macroF1).toArray(), ratio);
             put(row, "balanced_accuracy", oracle.folds().stream().mapToDouble(AuOracle.Fold::balancedAccuracy)
-                    .toArray());
-            put(row, "accuracy", oracle.folds().stream().mapToDouble(AuOracle.Fold::accuracy).toArray());
+                    .toArray(), ratio);
+            put(row, "accuracy", oracle.folds().stream().mapToDouble(AuOracle.Fold::accuracy).toArray(), ratio);
             row.put("trainingSeconds", 0).put("trainImagesPerSecond", 0).put("epochsTrained", 0);
         }
         print(rows);
@@ -209,44 +288,75 @@ final class LeaderboardCommand {
         return board;
     }
 
-    private static void put(ObjectNode row, String metric, double[] perFold) {
-        ObjectNode m = row.putObject(metric);
-        double mean = Arrays.stream(perFold).average().orElse(Double.NaN);
-        double sd = perFold.length < 2 ? Double.NaN : Math.sqrt(Arrays.stream(perFold)
-                .map(x -> (x - mean) * (x - mean)).sum() / (perFold.length - 1));
-        double half = perFold.length < 2 ? Double.NaN : tQuantile975(perFold.length - 1) * sd
-                / Math.sqrt(perFold.length);
-        m.put("mean", mean).put("sd", sd).put("ciLow", mean - half).put("ciHigh", mean + half);
-        ArrayNode f = m.putArray("folds");
-        Arrays.stream(perFold).forEach(f::add);
+    /**
+     * Each model's macro-F1 minus the zero-training baseline's and minus the best trained model's, fold by fold
+     * (same seed, same held-out people), with the corrected interval over those differences.
+     */
+    static void differences(ArrayNode rows, Map<String, List<FoldScore>> perModel, double ratio) {
+        String best = null;
+        double bestMean = Double.NEGATIVE_INFINITY;
+        for (JsonNode r : rows) {
+            String m = r.path("model").asText();
+            double mean = r.path("macro_f1").path("mean").asDouble();
+            if (!m.equals("face_expression_baseline") && mean > bestMean) {
+                best = m;
+                bestMean = mean;
+            }
+        }
+        for (JsonNode r : rows) {
+            String m = r.path("model").asText();
+            for (var against : List.of(Map.entry("vsBaseline", "face_expression_baseline"),
+                    Map.entry("vsBest", best == null ? "" : best))) {
+                if (against.getValue().equals(m) || !perModel.containsKey(against.getValue())) {
+                    continue;
+                }
+                Map<String, Double> theirs = new LinkedHashMap<>();
+                perModel.get(against.getValue()).forEach(f -> theirs.put(f.key(), f.metrics().path("macro_f1")
+                        .asDouble()));
+                double[] d = perModel.get(m).stream().filter(f -> theirs.containsKey(f.key()))
+                        .mapToDouble(f -> f.metrics().path("macro_f1").asDouble() - theirs.get(f.key())).toArray();
+                ResampledT.Summary sum = ResampledT.corrected(d, ratio);
+                ((ObjectNode) r).putObject(against.getKey()).put("model", against.getValue())
+                        .put("mean", sum.mean()).put("ciLow", sum.low()).put("ciHigh", sum.high())
+                        .put("pairs", sum.n());
+            }
+        }
     }
 
-    /** Student's t 0.975 quantile for small degrees of freedom (folds - 1), from the standard table. */
-    static double tQuantile975(int df) {
-        double[] t = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-                2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086};
-        return df < 1 ? Double.NaN : df <= t.length ? t[df - 1] : 1.96 + 2.4 / df;
+    private static void put(ObjectNode row, String metric, double[] scores, double ratio) {
+        ObjectNode m = row.putObject(metric);
+        ResampledT.Summary sum = ResampledT.corrected(scores, ratio);
+        m.put("mean", sum.mean()).put("sd", sum.sd()).put("ciLow", sum.low()).put("ciHigh", sum.high());
+        ArrayNode f = m.putArray("folds");
+        Arrays.stream(scores).forEach(f::add);
     }
 
     private static void print(ArrayNode rows) {
-        System.out.printf(Locale.ROOT, "%n| %-27s | %-28s | %-28s | %-28s | %8s | %6s | %6s | %-26s |%n", "model",
-                "macro-F1 mean +- sd [95% CI]", "balanced acc.", "accuracy", "train s", "img/s", "epochs",
-                "identity probe");
-        System.out.println("|" + "-".repeat(29) + "|" + "-".repeat(30) + "|" + "-".repeat(30) + "|" + "-".repeat(30)
-                + "|" + "-".repeat(10) + "|" + "-".repeat(8) + "|" + "-".repeat(8) + "|" + "-".repeat(28) + "|");
+        System.out.printf(Locale.ROOT, "%n| %-27s | %-28s | %-24s | %-24s | %-28s | %-28s | %8s | %6s | %6s | %-26s |%n",
+                "model", "macro-F1 mean +- sd [95% CI]", "- baseline [95% CI]", "- best [95% CI]", "balanced acc.",
+                "accuracy", "train s", "img/s", "epochs", "identity probe");
+        System.out.println("|" + "-".repeat(29) + "|" + "-".repeat(30) + "|" + "-".repeat(26) + "|" + "-".repeat(26)
+                + "|" + "-".repeat(30) + "|" + "-".repeat(30) + "|" + "-".repeat(10) + "|" + "-".repeat(8) + "|"
+                + "-".repeat(8) + "|" + "-".repeat(28) + "|");
         for (JsonNode r : rows) {
             JsonNode probe = r.path("identity_probe_accuracy");
             String probeCell = probe.isMissingNode() ? "-" : String.format(Locale.ROOT, "%.2f +- %.2f (chance %.2f)",
                     probe.path("mean").asDouble(), probe.path("sd").asDouble(),
                     r.path("identityProbeChance").asDouble());
-            System.out.printf(Locale.ROOT, "| %-27s | %-28s | %-28s | %-28s | %8.0f | %6.0f | %6.1f | %-26s |%n",
-                    r.path("model").asText(), cell(r.path("macro_f1")), cell(r.path("balanced_accuracy")),
+            System.out.printf(Locale.ROOT, "| %-27s | %-28s | %-24s | %-24s | %-28s | %-28s | %8.0f | %6.0f | %6.1f | "
+                            + "%-26s |%n", r.path("model").asText(), cell(r.path("macro_f1")),
+                    difference(r.path("vsBaseline")), difference(r.path("vsBest")), cell(r.path("balanced_accuracy")),
                     cell(r.path("accuracy")), r.path("trainingSeconds").asDouble(),
                     r.path("trainImagesPerSecond").asDouble(), r.path("epochsTrained").asDouble(), probeCell);
         }
         System.out.println("identity probe: accuracy of a linear classifier naming the participant from the model's "
                 + "penultimate features (all participants, first vs second half of each person's frames); lower is "
                 + "better, chance = 1 / participants.");
+    }
+
+    private static String difference(JsonNode d) {
+        return d.isMissingNode() ? "-" : String.format(Locale.ROOT, "%+.3f [%+.2f, %+.2f]", d.path("mean").asDouble(),
+                d.path("ciLow").asDouble(), d.path("ciHigh").asDouble());
     }
 
     private static String cell(JsonNode m) {
