@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Single-label classification metrics from predicted probabilities: the predicted class is the arg-max. Macro
- * averages run over the classes present in the truth (a class never annotated has no recall); a class present but
- * never predicted has precision 0 (scikit-learn's zero_division=0). AUC is one-vs-rest, averaged over the classes
+ * Single-label classification metrics from predicted probabilities: the predicted class is the arg-max. Macro-F1
+ * averages over the classes in the truth or the predictions (scikit-learn's default labels: predicting a class
+ * nobody shows costs an F1 of 0); balanced accuracy over the classes in the truth (a class never annotated has no
+ * recall); a class present but never predicted has precision 0 (scikit-learn's zero_division=0). AUC is one-vs-rest, averaged over the classes
  * whose AUC is defined (present and not the only class).
  */
 public record ClassificationMetrics(int samples, List<String> labels, double accuracy, double macroF1,
@@ -50,6 +51,7 @@ public record ClassificationMetrics(int samples, List<String> labels, double acc
         double recallSum = 0;
         double aucSum = 0;
         int present = 0;
+        int shown = 0;
         int aucCount = 0;
         for (int c = 0; c < k; c++) {
             long tp = confusion[c][c];
@@ -70,9 +72,12 @@ public record ClassificationMetrics(int samples, List<String> labels, double acc
             }
             double auc = Roc.auc(scores, positive);
             perClass.add(new PerClass(labels.get(c), precision, recall, f1, support, auc));
-            if (support > 0) {
+            if (support > 0 || predicted > 0) { // macro-F1 over the labels in the truth or the predictions
                 present++;
                 f1Sum += f1;
+            }
+            if (support > 0) {
+                shown++;
                 recallSum += recall;
                 weighted += f1 * support;
                 if (predicted == 0) {
@@ -84,7 +89,7 @@ public record ClassificationMetrics(int samples, List<String> labels, double acc
                 aucCount++;
             }
         }
-        if (present == 1) {
+        if (shown == 1) {
             notes.add("the split holds a single class: AUC is undefined and F1 says little");
         }
         double[][] normalized = new double[k][k];
@@ -98,7 +103,7 @@ public record ClassificationMetrics(int samples, List<String> labels, double acc
             }
         }
         return new ClassificationMetrics(n, labels, (double) correct / n, f1Sum / present, weighted / n,
-                recallSum / present, aucCount == 0 ? Double.NaN : aucSum / aucCount, logLoss / n, perClass,
+                recallSum / shown, aucCount == 0 ? Double.NaN : aucSum / aucCount, logLoss / n, perClass,
                 confusion, normalized, notes);
     }
 

@@ -183,8 +183,8 @@ public record Recommendation(String modelId, String reason, List<String> tiedWit
     }
 
     /**
-     * Macro-F1 over the classes present in the truth of the rows {@code idx} (null: all rows), as the headline
-     * metric computes it; counts only, for the thousands of resamples.
+     * Macro-F1 over the classes in the truth or the predictions of the rows {@code idx} (null: all rows), as the
+     * headline metric computes it; counts only, for the thousands of resamples.
      */
     static double macroF1(int[] truth, int[] predicted, int[] idx) {
         int k = 0;
@@ -206,12 +206,12 @@ public record Recommendation(String modelId, String reason, List<String> tiedWit
         double sum = 0;
         int present = 0;
         for (int c = 0; c < k; c++) {
-            if (support[c] == 0) {
+            if (support[c] == 0 && called[c] == 0) {
                 continue;
             }
             present++;
             double precision = called[c] == 0 ? 0 : (double) tp[c] / called[c];
-            double recall = (double) tp[c] / support[c];
+            double recall = support[c] == 0 ? 0 : (double) tp[c] / support[c];
             sum += precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
         }
         return present == 0 ? Double.NaN : sum / present;

@@ -57,8 +57,15 @@ class MetricsTest {
         double[][] probs = {peaked(0, 3, 0.9), peaked(0, 3, 0.9), peaked(0, 3, 0.5), peaked(0, 3, 0.5)};
         ClassificationMetrics m = ClassificationMetrics.of(truth, probs, ABC);
         assertEquals(0.5, m.accuracy(), EPS);
-        // a: P 1/2 R 1 F1 2/3; b: never predicted -> 0; c never annotated -> left out of the macro average
+        // a: P 1/2 R 1 F1 2/3; b: never predicted -> 0; c neither annotated nor predicted -> left out
         assertEquals((2.0 / 3 + 0) / 2, m.macroF1(), EPS);
+        // predicting a class nobody shows costs: c predicted once (F1 0) joins the average; recall is unchanged
+        double[][] wrongC = {peaked(0, 3, 0.9), peaked(2, 3, 0.9), peaked(1, 3, 0.9), peaked(1, 3, 0.9)};
+        ClassificationMetrics c = ClassificationMetrics.of(truth, wrongC, ABC);
+        assertEquals((2.0 / 3 + 1 + 0) / 3, c.macroF1(), EPS, "a: P 1 R 1/2; b: P 1 R 1; c: 0");
+        assertEquals((0.5 + 1) / 2, c.balancedAccuracy(), EPS);
+        assertEquals(c.macroF1(), Recommendation.macroF1(truth, new int[] {0, 2, 1, 1}, null), EPS,
+                "the resampling macro-F1 is the headline's");
         assertEquals(0.5, m.balancedAccuracy(), EPS);
         assertTrue(m.notes().stream().anyMatch(n -> n.contains("'b'") && n.contains("never predicted")), m.notes()
                 .toString());
