@@ -104,6 +104,11 @@ class IngestJobsTest {
                 .body(containsString("\"state\":\"completed\""));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/studies/" + study)
                 .then().statusCode(200).body("facesPerSplit.val", equalTo((int) faces)));
+
+        // p01 is in val: re-ingesting them into test would put one person in two splits, and is refused by name
+        given().contentType(ContentType.JSON).body(Map.of("studyId", study, "participantId", "p01", "video",
+                        folder + "/p01.mp4", "split", "test")).post("/api/v1/ingest/jobs").then().statusCode(400)
+                .body(containsString("participant p01 of study " + study + " is already in the val split"));
     }
 
     @Test

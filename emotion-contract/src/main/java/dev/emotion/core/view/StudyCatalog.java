@@ -43,6 +43,17 @@ public final class StudyCatalog {
         return jobs == null ? Optional.empty() : Optional.of(summarise(studyId, jobs.values()));
     }
 
+    /** Each participant's split in the study, as its latest manifest says (empty for an unknown study). */
+    public Map<String, Split> splits(String studyId) {
+        Map<String, Split> out = new TreeMap<>();
+        Map<String, IngestCompleted> jobs = manifests.get(studyId);
+        if (jobs != null) {
+            jobs.values().stream().sorted(Comparator.comparing(IngestCompleted::completedAt))
+                    .forEach(m -> m.participants().forEach(p -> out.put(p.participantId(), p.split())));
+        }
+        return out;
+    }
+
     public List<StudySummary> studies() {
         return manifests.entrySet().stream()
                 .map(e -> summarise(e.getKey(), e.getValue().values()))

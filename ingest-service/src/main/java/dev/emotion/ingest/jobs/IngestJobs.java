@@ -64,13 +64,15 @@ public class IngestJobs {
     private final String workerId;
     private final WorkerSettings settings;
     private volatile JobWorker requests;
+    private final dev.emotion.core.view.StudyCatalog studies;
 
     public IngestJobs(RecordPublisher publisher, JobBoard board, MeterRegistry metrics, KafkaClients kafka,
                       @ConfigProperty(name = "emotion.data-dir") String dataDir,
                       @ConfigProperty(name = "emotion.faces.model") Optional<String> faceModel,
                       @ConfigProperty(name = "emotion.faces.score-threshold", defaultValue = "0.5") float scoreThreshold,
                       @ConfigProperty(name = "emotion.faces.min-size", defaultValue = "24") int minFaceSize,
-                      WorkerSettings settings) {
+                      WorkerSettings settings, dev.emotion.core.view.StudyCatalog studies) {
+        this.studies = studies;
         this.kafka = kafka;
         this.workerId = settings.workerId("ingest");
         this.settings = settings;
@@ -101,18 +103,27 @@ public class IngestJobs {
 
     /** Checks the request, announces the job (queued) and schedules it; returns the queued event. */
     public IngestProgress submit(IngestJobRequest request) {
-        return enqueue(planner.plan(newJobId(), request));
+        return enqueue(checked(planner.plan(newJobId(), request)));
     }
 
     public IngestProgress submitUploaded(String jobId, String studyId, String participantId, Path video, Path labels,
                                          String split, Double maxFps) {
-        return enqueue(planner.uploaded(jobId, studyId, participantId, video, labels, split, maxFps));
+        return enqueue(checked(planner.uploaded(jobId, studyId, participantId, video, labels, split, maxFps)));
     }
 
     /** A study of stills and clips unpacked in {@code dir}: checked, then queued like any job. */
     public IngestProgress submitStills(String jobId, String studyId, Path dir, String split, Long seed,
                                        Boolean aligned, Double maxFps) {
-        return enqueue(planner.stills(jobId, studyId, dir, split, seed, aligned, maxFps));
+        return enqueue(planner.stills(jobId, studyId, dir, split, seed, aligned, maxFps,
+                studies.splits(studyId)));
+    }
+
+    /** A participant already in the study stays in their split (see {@link JobPlanner#sameSplits}). */
+    private JobPlan checked(JobPlan plan) {
+        java.util.Map<String, dev.emotion.core.contract.Split> planned = new java.util.TreeMap<>();
+        plan.participants().forEach(i -> planned.put(i.participantId(), i.split()));
+        JobPlanner.sameSplits(plan.studyId(), studies.splits(plan.studyId()), planned);
+        return plan;
     }
 
     private IngestProgress enqueue(JobPlan plan) {

@@ -53,18 +53,39 @@ final class JobPlanner {
      * A study of stills and clips unpacked in {@code dir} (inside the data directory) with its {@code labels.csv}:
      * checked whole (files, labels, splits) before the job is queued.
      */
-    JobPlan stills(String jobId, String studyId, Path dir, String split, Long seed, Boolean aligned, Double maxFps) {
+    JobPlan stills(String jobId, String studyId, Path dir, String split, Long seed, Boolean aligned, Double maxFps,
+                   Map<String, Split> existing) {
         Path labels = dir.resolve(STILLS_LABELS);
         Split forced = split == null || split.isBlank() || split.equalsIgnoreCase("auto") ? null
                 : split(split, "", 0);
         long s = seed == null ? DEFAULT_SEED : seed;
+        dev.emotion.core.labels.StillsIndex index;
         try {
-            dev.emotion.core.labels.StillsIndex.read(labels, dir, forced, s);
+            index = dev.emotion.core.labels.StillsIndex.read(labels, dir, forced, s);
         } catch (LabelFileException e) {
             throw new BadRequest(e.getMessage().replace(dir + "/", "").replace(dataDir + "/", ""));
         }
+        Map<String, Split> planned = new java.util.TreeMap<>();
+        index.entries().forEach(e -> planned.put(e.participant(), e.split()));
+        sameSplits(studyId, existing, planned);
         return new JobPlan(jobId, id("studyId", studyId), List.of(), fps(maxFps), new JobPlan.Stills(dir, labels,
                 forced, s, Boolean.TRUE.equals(aligned)));
+    }
+
+    /**
+     * Refuses a plan that would put a person already in the study into another split (their faces would then be
+     * trained on and tested on), naming the person; re-ingesting into the same split replaces their counts.
+     */
+    static void sameSplits(String studyId, Map<String, Split> existing, Map<String, Split> planned) {
+        for (var e : planned.entrySet()) {
+            Split before = existing.get(e.getKey());
+            if (before != null && before != e.getValue()) {
+                throw new BadRequest("participant " + e.getKey() + " of study " + studyId + " is already in the "
+                        + before.label() + " split; ingesting them into " + e.getValue().label() + " would put one"
+                        + " person in two splits: ingest them into " + before.label() + " (split=" + before.label()
+                        + ", or the same seed), or use a new study id");
+            }
+        }
     }
 
     /** The labels file at the top of an uploaded stills archive. */
