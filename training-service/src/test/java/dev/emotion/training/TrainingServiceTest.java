@@ -156,6 +156,8 @@ class TrainingServiceTest {
         assertTrue(java.nio.file.Files.isRegularFile(Path.of("target/test-experiments/cnn_simple/cross_validation",
                 id, "folds.png")));
         assertEquals(1.0, cv.folds().get(0).metrics().get("epochs_trained"), "one epoch asked, one trained");
+        cv.folds().forEach(f -> assertTrue(f.metrics().containsKey("transductive_macro_f1"), "scored as served, "
+                + "with the whole-video figure beside it: " + f.metrics().keySet()));
         // The identity probe ran on every fold's features over the study's 5 people (chance 1/5).
         cv.folds().forEach(f -> assertEquals(0.2, f.metrics().get("identity_probe_chance"), 1e-9, f.toString()));
         assertEquals(cv.folds().stream().mapToDouble(f -> f.metrics().get("identity_probe_accuracy")).average()

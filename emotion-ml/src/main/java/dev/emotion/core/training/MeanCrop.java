@@ -88,6 +88,23 @@ public final class MeanCrop {
         }
     }
 
+    /**
+     * Each sample's baseline as serving would have it (causal): its participant's video in time order, {@code cold}
+     * (a model's cold-start baseline) for the first {@link #WARM_FRAMES} - 1 frames, then a snapshot of the running
+     * mean of the frames so far, the frame itself included. Snapshots hold bytes only (one crop each).
+     */
+    public static Map<Sample, MeanCrop> causal(List<Sample> samples, MeanCrop cold) {
+        List<Sample> ordered = samples.stream().sorted(java.util.Comparator.comparing(BatchLoader::baselineKey)
+                .thenComparingLong(Sample::timestampMs).thenComparing(Sample::id)).toList();
+        Map<String, MeanCrop> running = new HashMap<>();
+        Map<Sample, MeanCrop> out = new java.util.IdentityHashMap<>();
+        for (Sample s : ordered) {
+            MeanCrop m = running.compute(BatchLoader.baselineKey(s), (k, v) -> accumulate(v, s.crop()));
+            out.put(s, warm(m) || cold == null ? m.snapshot() : cold);
+        }
+        return out;
+    }
+
     /** The mean of every crop in {@code samples}, or null when there is none. */
     public static MeanCrop of(List<Sample> samples) {
         MeanCrop all = null;

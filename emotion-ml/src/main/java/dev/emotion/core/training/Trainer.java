@@ -444,6 +444,27 @@ public final class Trainer {
      */
     public Evaluation evaluateCheckpoint(ModelSpec spec, Task task, Path params, List<Sample> samples,
                                          int batchSize, Map<String, MeanCrop> baselines) {
+        return evaluateCheckpoint(spec, task, params, samples, batchSize, baselines == null ? null
+                : (java.util.function.Function<Sample, MeanCrop>) s -> baselines.get(BatchLoader.baselineKey(s)));
+    }
+
+    /**
+     * A checkpoint trained on participant baselines scored as served: each held-out face minus the checkpoint's
+     * cold-start baseline ({@link #BASELINE_FILE} beside {@code params}; else its own running mean from the first
+     * frame) until warm, then minus the running mean of its frames so far ({@link MeanCrop#causal}).
+     */
+    public Evaluation evaluateCheckpointCausally(ModelSpec spec, Task task, Path params, List<Sample> samples,
+                                                 int batchSize) {
+        Path png = params.toAbsolutePath().getParent().resolve(BASELINE_FILE);
+        MeanCrop cold = Files.isRegularFile(png) ? MeanCrop.read(png) : null;
+        Map<Sample, MeanCrop> causal = MeanCrop.causal(usable(samples, task), cold);
+        return evaluateCheckpoint(spec, task, params, samples, batchSize,
+                (java.util.function.Function<Sample, MeanCrop>) causal::get);
+    }
+
+    /** As above with each sample's baseline given by {@code baselineOf} (null: none). */
+    public Evaluation evaluateCheckpoint(ModelSpec spec, Task task, Path params, List<Sample> samples,
+                                         int batchSize, java.util.function.Function<Sample, MeanCrop> baselineOf) {
         Architecture architecture = spec.architecture();
         List<Sample> usable = usable(samples, task);
         if (usable.isEmpty()) {
@@ -453,7 +474,7 @@ public final class Trainer {
                 null);
         Engine engine = Engine.getEngine(ENGINE);
         try (NDManager root = engine.newBaseManager();
-             BatchLoader loader = new BatchLoader(usable, spec, false, c.seed(), baselines)) {
+             BatchLoader loader = new BatchLoader(usable, spec, false, c.seed(), baselineOf)) {
             EmotionNet net = EmotionNet.build(spec, task);
             net.initialize(root, Math.min(2, batchSize));
             loadParameters(net, root, params);

@@ -50,6 +50,28 @@ class TrainerTest {
         System.out.printf("fixture: %d train, %d val, %d test samples%n", train.size(), val.size(), test.size());
     }
 
+    /** A held-out face's causal baselines: the cold-start one for its first frames, then its own mean so far. */
+    @Test
+    void causalBaselinesAreColdUntilWarmThenTheRunningMeanOfThePast() {
+        MeanCrop cold = MeanCrop.of(train);
+        java.util.Map<Sample, MeanCrop> causal = MeanCrop.causal(test, cold);
+        List<Sample> ordered = test.stream().sorted(java.util.Comparator.comparingLong(Sample::timestampMs)).toList();
+        assertTrue(ordered.size() > MeanCrop.WARM_FRAMES, "a long enough video: " + ordered.size());
+        for (int i = 0; i < ordered.size(); i++) {
+            MeanCrop b = causal.get(ordered.get(i));
+            if (i + 1 < MeanCrop.WARM_FRAMES) {
+                assertTrue(b == cold, "frame " + (i + 1) + " gets the cold-start baseline");
+            } else {
+                assertEquals(i + 1, b.count(), "frame " + (i + 1) + ": the mean of the frames so far, itself included");
+            }
+        }
+        MeanCrop last = causal.get(ordered.get(ordered.size() - 1));
+        assertTrue(java.util.Arrays.equals(last.bytes(), MeanCrop.of(ordered).bytes()),
+                "the last frame's baseline is the whole video's mean");
+        assertThrows(IllegalStateException.class, () -> last.add(new org.bytedeco.opencv.opencv_core.Mat(4, 4,
+                org.bytedeco.opencv.global.opencv_core.CV_8UC3)), "a snapshot is read-only");
+    }
+
     /**
      * Judged on the test participant, whom neither training nor checkpoint choice (the validation participant) ever
      * saw, for two seeds, with a margin: macro-F1 at least twice chance (1 / the classes annotated there).

@@ -288,10 +288,24 @@ public class CrossValidations {
                     }
                 });
                 pretrained = result.pretrainedWeights();
-                Trainer.Evaluation ev = new Trainer().evaluateCheckpoint(c.spec(), c.task(), result.bestCheckpoint(),
-                        testSamples, c.batchSize(), c.participantBaseline());
+                // Scored as served: a held-out face's baseline is the cold-start one, then its running mean; the
+                // whole-video (transductive) figure beside it, for comparison only.
+                Trainer.Evaluation ev = c.participantBaseline()
+                        ? new Trainer().evaluateCheckpointCausally(c.spec(), c.task(), result.bestCheckpoint(),
+                                testSamples, c.batchSize())
+                        : new Trainer().evaluateCheckpoint(c.spec(), c.task(), result.bestCheckpoint(), testSamples,
+                                c.batchSize(), false);
                 Map<String, Double> metrics = new LinkedHashMap<>(ev.metrics());
                 metrics.remove("score");
+                if (c.participantBaseline()) {
+                    Trainer.Evaluation whole = new Trainer().evaluateCheckpoint(c.spec(), c.task(),
+                            result.bestCheckpoint(), testSamples, c.batchSize(), true);
+                    whole.metrics().forEach((k, v) -> {
+                        if (!k.equals("score")) {
+                            metrics.put("transductive_" + k, v);
+                        }
+                    });
+                }
                 // How the fold trained (an untrained architecture such as the baseline reports 0 epochs).
                 metrics.put("epochs_trained", (double) (c.architecture().trained() ? result.history().size() : 0));
                 metrics.put("best_epoch", (double) result.bestEpoch());
