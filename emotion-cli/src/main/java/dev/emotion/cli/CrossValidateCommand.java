@@ -76,7 +76,10 @@ final class CrossValidateCommand {
                 bar.finish(done, "done");
                 print(s);
                 if (a.has("json")) {
-                    ((ObjectNode) s).put("wallSeconds", (System.nanoTime() - started) / 1e9);
+                    ((ObjectNode) s).put("wallSeconds", (System.nanoTime() - started) / 1e9)
+                            .put("command", "./emotion cross-validate " + String.join(" ", argv))
+                            .put("date", java.time.Instant.now().toString()).put("commit", Results.commit())
+                            .put("machine", Results.machine());
                     java.nio.file.Path file = java.nio.file.Path.of(a.required("json"));
                     if (file.getParent() != null) {
                         java.nio.file.Files.createDirectories(file.getParent());

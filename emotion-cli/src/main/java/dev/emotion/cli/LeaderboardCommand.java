@@ -162,7 +162,9 @@ final class LeaderboardCommand {
 
         step("4/4 the table");
         ObjectNode board = table(out, studyDir, models, Double.parseDouble(fps), seeds, preset, folds);
-        board.put("minutes", (System.nanoTime() - t0) / 6e10);
+        board.put("minutes", (System.nanoTime() - t0) / 6e10).put("command", "./emotion leaderboard "
+                + String.join(" ", argv)).put("date", java.time.Instant.now().toString())
+                .put("commit", Results.commit()).put("machine", Results.machine());
         Files.write(out.resolve("leaderboard.json"), Contracts.mapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsBytes(board));
         System.out.println("leaderboard: " + out.resolve("leaderboard.json") + ", " + out.resolve("leaderboard.png"));
