@@ -131,7 +131,7 @@ final class BenchTransfer {
     }
 
     /** The real study's faces through the stills ingest (cached in {@code storeDir}). */
-    private static List<Sample> realFaces(Path real, Path storeDir) {
+    static List<Sample> realFaces(Path real, Path storeDir) {
         SampleStore store = new SampleStore(storeDir);
         if (store.samples("real", Split.TRAIN, null).isEmpty()) {
             // Every real face is a test face here: one split for all (no model trains on them).

@@ -152,6 +152,17 @@ final class DemoCommand {
         System.out.println();
         System.out.println("evaluation on held-out participants (95 % bootstrap CIs):");
         must("evaluate --report-only", EvaluateCommand.run(List.of("--study", study, "--report-only")));
+        System.out.println();
+        Path real = RealFaceCheck.shipped();
+        if (real == null) {
+            System.out.println("real faces: datasets/real-faces is not in this checkout; the check on real people is "
+                    + "skipped");
+        } else {
+            String recommended = evaluation.get("/api/v1/reports/" + study).path("recommendation").path("modelId")
+                    .asText("");
+            RealFaceCheck.print(RealFaceCheck.run(training, url("TRAINING", 8082), study, recommended, real,
+                    out.resolve("real-faces-check")));
+        }
         System.out.println("Report: " + url("EVALUATION", 8083) + "/reports/" + study
                 + "/index.html  (files: experiments/model_comparison/" + study + "/)");
         System.out.println("Console: " + url("CONSOLE", 8080) + "/#/models/" + study + "  (the study, trainings,"

@@ -345,7 +345,7 @@ public final class ModelEvaluator {
     }
 
     /** The model's outputs for {@code samples} (in their order), normalised as {@code protocol} says. */
-    static TrainedModel.Scores score(TrainedModel model, List<Sample> samples, Protocol protocol) {
+    public static TrainedModel.Scores score(TrainedModel model, List<Sample> samples, Protocol protocol) {
         if (!model.participantBaseline() || protocol == Protocol.TRANSDUCTIVE) {
             try (BatchLoader loader = new BatchLoader(samples, model.spec(), false, 0, model.participantBaseline())) {
                 return scoreBatches(model, loader, samples.size());
