@@ -265,6 +265,12 @@ final class LeaderboardCommand {
                 put(row, "identity_probe_accuracy", fs.stream().mapToDouble(f -> f.metrics()
                         .path("identity_probe_accuracy").asDouble()).toArray(), ratio);
                 row.put("identityProbeChance", fs.get(0).metrics().path("identity_probe_chance").asDouble());
+                for (String beside : List.of("identity_probe_raw_pixels", "identity_probe_random_init")) {
+                    if (fs.stream().allMatch(f -> f.metrics().has(beside))) {
+                        row.put(beside, fs.stream().mapToDouble(f -> f.metrics().path(beside).asDouble()).average()
+                                .orElse(Double.NaN));
+                    }
+                }
             }
         }
         checkSameFolds(perModel);
@@ -334,26 +340,28 @@ final class LeaderboardCommand {
     }
 
     private static void print(ArrayNode rows) {
-        System.out.printf(Locale.ROOT, "%n| %-27s | %-28s | %-24s | %-24s | %-28s | %-28s | %8s | %6s | %6s | %-26s |%n",
+        System.out.printf(Locale.ROOT, "%n| %-27s | %-28s | %-24s | %-24s | %-28s | %-28s | %8s | %6s | %6s | %-48s |%n",
                 "model", "macro-F1 mean +- sd [95% CI]", "- baseline [95% CI]", "- best [95% CI]", "balanced acc.",
                 "accuracy", "train s", "img/s", "epochs", "identity probe");
         System.out.println("|" + "-".repeat(29) + "|" + "-".repeat(30) + "|" + "-".repeat(26) + "|" + "-".repeat(26)
                 + "|" + "-".repeat(30) + "|" + "-".repeat(30) + "|" + "-".repeat(10) + "|" + "-".repeat(8) + "|"
-                + "-".repeat(8) + "|" + "-".repeat(28) + "|");
+                + "-".repeat(8) + "|" + "-".repeat(50) + "|");
         for (JsonNode r : rows) {
             JsonNode probe = r.path("identity_probe_accuracy");
-            String probeCell = probe.isMissingNode() ? "-" : String.format(Locale.ROOT, "%.2f +- %.2f (chance %.2f)",
-                    probe.path("mean").asDouble(), probe.path("sd").asDouble(),
+            String probeCell = probe.isMissingNode() ? "-" : String.format(Locale.ROOT, "%.2f (pixels %.2f, untrained "
+                    + "%.2f, chance %.2f)", probe.path("mean").asDouble(), r.path("identity_probe_raw_pixels")
+                    .asDouble(Double.NaN), r.path("identity_probe_random_init").asDouble(Double.NaN),
                     r.path("identityProbeChance").asDouble());
             System.out.printf(Locale.ROOT, "| %-27s | %-28s | %-24s | %-24s | %-28s | %-28s | %8.0f | %6.0f | %6.1f | "
-                            + "%-26s |%n", r.path("model").asText(), cell(r.path("macro_f1")),
+                            + "%-48s |%n", r.path("model").asText(), cell(r.path("macro_f1")),
                     difference(r.path("vsBaseline")), difference(r.path("vsBest")), cell(r.path("balanced_accuracy")),
                     cell(r.path("accuracy")), r.path("trainingSeconds").asDouble(),
                     r.path("trainImagesPerSecond").asDouble(), r.path("epochsTrained").asDouble(), probeCell);
         }
-        System.out.println("identity probe: accuracy of a linear classifier naming the participant from the model's "
-                + "penultimate features (all participants, first vs second half of each person's frames); lower is "
-                + "better, chance = 1 / participants.");
+        System.out.println("identity probe: accuracy of a linear classifier naming the held-out participant from the "
+                + "model's penultimate features (each fold's test people only; first vs second half of each person's "
+                + "frames), beside the same probe on raw pooled pixels and on the untrained net; chance = 1 / people "
+                + "per fold. A description of the features, not a ranking.");
     }
 
     private static String difference(JsonNode d) {

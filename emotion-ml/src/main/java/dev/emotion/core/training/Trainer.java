@@ -485,13 +485,27 @@ public final class Trainer {
     }
 
     /**
-     * The {@link IdentityProbe} on a checkpoint's penultimate features (the backbone's output, what the head reads):
-     * up to {@code perPerson} frames of each participant, evenly spaced in time. {@code baselines}: the participant
-     * baselines the checkpoint was trained with (per video, from all of its frames; null: none), computed once by
-     * the caller because they do not change from fold to fold.
+     * The {@link IdentityProbe} on three feature sets of the same frames, so that a model's figure can be read: the
+     * checkpoint's penultimate features (the backbone's output, what the head reads), the same architecture with
+     * untrained weights (random init, seed 42), and the raw input pixels average-pooled to about the same dimension.
      */
+    public record IdentityProbes(IdentityProbe.Result model, IdentityProbe.Result rawPixels,
+                                 IdentityProbe.Result randomInit) {
+    }
+
+    /** As {@link #identityProbes}, the checkpoint's figure only. */
     public IdentityProbe.Result identityProbe(ModelSpec spec, Task task, Path params, List<Sample> samples,
                                               int perPerson, int batchSize, Map<String, MeanCrop> baselines) {
+        return identityProbes(spec, task, params, samples, perPerson, batchSize, baselines).model();
+    }
+
+    /**
+     * The probes on up to {@code perPerson} frames of each participant of {@code samples} (give the held-out
+     * people: a probe on people the model trained on measures memory), evenly spaced in time. {@code baselines}: the
+     * participant baselines the checkpoint was trained with (per video; null: none).
+     */
+    public IdentityProbes identityProbes(ModelSpec spec, Task task, Path params, List<Sample> samples,
+                                         int perPerson, int batchSize, Map<String, MeanCrop> baselines) {
         Map<String, List<Sample>> byPerson = new java.util.TreeMap<>();
         samples.forEach(s -> byPerson.computeIfAbsent(s.participantId(), k -> new ArrayList<>()).add(s));
         List<Sample> picked = new ArrayList<>(); // per person, in time order: a frame's index is its time
@@ -503,31 +517,72 @@ public final class Trainer {
                 picked.add(sorted.get((int) ((long) j * sorted.size() / take)));
             }
         }
-        float[][] features = new float[picked.size()][];
+        float[][] trained = new float[picked.size()][];
+        float[][] untrained = new float[picked.size()][];
+        float[][] pixels = new float[picked.size()][];
         Engine engine = Engine.getEngine(ENGINE);
         try (NDManager root = engine.newBaseManager();
              BatchLoader loader = new BatchLoader(picked, spec, false, 42, baselines)) {
             EmotionNet net = EmotionNet.build(spec, task);
             net.initialize(root, Math.min(2, batchSize));
             loadParameters(net, root, params);
+            engine.setRandomSeed(42);
+            EmotionNet fresh = EmotionNet.build(spec, task);
+            fresh.initialize(root, Math.min(2, batchSize));
             ParameterStore ps = new ParameterStore(root, false);
             Iterator<BatchLoader.Batch> it = loader.batches(0, batchSize, false);
             while (it.hasNext()) {
                 BatchLoader.Batch b = it.next();
                 try (NDManager step = root.newSubManager()) {
-                    NDArray f = net.backbone().forward(ps, new NDList(images(step, b)), false).get(0);
-                    int dim = (int) (f.size() / b.count());
-                    float[] flat = f.toFloatArray();
-                    for (int i = 0; i < b.count(); i++) {
-                        features[b.indices()[i]] = java.util.Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
-                    }
+                    NDArray x = images(step, b);
+                    int dim = rows(net.backbone().forward(ps, new NDList(x), false).get(0), b, trained);
+                    rows(fresh.backbone().forward(ps, new NDList(x), false).get(0), b, untrained);
+                    pooled(b, spec.inputSize(), dim, pixels);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
-        return IdentityProbe.measure(picked.stream().map(Sample::participantId).toList(),
-                java.util.stream.LongStream.range(0, picked.size()).toArray(), features);
+        List<String> who = picked.stream().map(Sample::participantId).toList();
+        long[] time = java.util.stream.LongStream.range(0, picked.size()).toArray();
+        return new IdentityProbes(IdentityProbe.measure(who, time, trained), IdentityProbe.measure(who, time, pixels),
+                IdentityProbe.measure(who, time, untrained));
+    }
+
+    /** Each sample's feature row of {@code f} into {@code out} at its index; returns the row length. */
+    private static int rows(NDArray f, BatchLoader.Batch b, float[][] out) {
+        int dim = (int) (f.size() / b.count());
+        float[] flat = f.toFloatArray();
+        for (int i = 0; i < b.count(); i++) {
+            out[b.indices()[i]] = java.util.Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
+        }
+        return dim;
+    }
+
+    /** The batch's input images average-pooled to a g x g grid per channel, 3 g^2 close to {@code dim}. */
+    static void pooled(BatchLoader.Batch b, int size, int dim, float[][] out) {
+        int g = Math.max(1, (int) Math.round(Math.sqrt(dim / 3.0)));
+        float[] img = b.images();
+        for (int i = 0; i < b.count(); i++) {
+            float[] row = new float[3 * g * g];
+            int base = i * 3 * size * size;
+            for (int c = 0; c < 3; c++) {
+                for (int gy = 0; gy < g; gy++) {
+                    for (int gx = 0; gx < g; gx++) {
+                        double sum = 0;
+                        int n = 0;
+                        for (int y = gy * size / g; y < (gy + 1) * size / g; y++) {
+                            for (int x = gx * size / g; x < (gx + 1) * size / g; x++) {
+                                sum += img[base + c * size * size + y * size + x];
+                                n++;
+                            }
+                        }
+                        row[(c * g + gy) * g + gx] = n == 0 ? 0 : (float) (sum / n);
+                    }
+                }
+            }
+            out[b.indices()[i]] = row;
+        }
     }
 
     /**

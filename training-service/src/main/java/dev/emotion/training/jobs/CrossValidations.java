@@ -9,7 +9,6 @@ import dev.emotion.core.contract.JobRequest;
 import dev.emotion.core.contract.JobState;
 import dev.emotion.core.contract.Split;
 import dev.emotion.core.contract.Topic;
-import dev.emotion.core.metrics.IdentityProbe;
 import dev.emotion.core.evaluation.ReportCharts;
 import dev.emotion.core.contract.ParticipantSplits;
 import dev.emotion.core.training.MeanCrop;
@@ -232,7 +231,6 @@ public class CrossValidations {
             List<Sample> everyone = byParticipant.values().stream().flatMap(List::stream).toList();
             // Each video's mean crop (for the identity probe) depends on no fold: read the crops once.
             Map<String, MeanCrop> baselines = c.participantBaseline() ? MeanCrop.perVideo(everyone) : null;
-            IdentityProbe.Result probe = null;
             Path dir = jobs.experiments().resolve(c.architecture().id()).resolve("cross_validation").resolve(id);
             if (!done.isEmpty()) {
                 LOG.infof("cross-validation %s taken over by %s: %d of %d folds already done", id, jobs.workerId(),
@@ -311,14 +309,16 @@ public class CrossValidations {
                 metrics.put("best_epoch", (double) result.bestEpoch());
                 metrics.put("train_images_per_second", result.history().stream()
                         .mapToDouble(Trainer.EpochReport::imagesPerSecond).filter(x -> x > 0).average().orElse(0));
-                // How much identity this fold's features still carry (all of the study's people; see IdentityProbe).
-                // A backbone that training leaves alone gives the same features, hence the same probe, every fold.
-                if (probe == null || c.trainsBackbone()) {
-                    probe = new Trainer().identityProbe(c.spec(), c.task(), result.bestCheckpoint(), everyone,
-                            PROBE_FRAMES_PER_PERSON, c.batchSize(), baselines);
+                // How much identity this fold's features carry about people it never saw (the test group; a fold
+                // of one person has nothing to tell apart), beside raw pixels and the untrained net (IdentityProbe).
+                if (testSamples.stream().map(Sample::participantId).distinct().count() >= 2) {
+                    Trainer.IdentityProbes probe = new Trainer().identityProbes(c.spec(), c.task(),
+                            result.bestCheckpoint(), testSamples, PROBE_FRAMES_PER_PERSON, c.batchSize(), baselines);
+                    metrics.put("identity_probe_accuracy", probe.model().accuracy());
+                    metrics.put("identity_probe_raw_pixels", probe.rawPixels().accuracy());
+                    metrics.put("identity_probe_random_init", probe.randomInit().accuracy());
+                    metrics.put("identity_probe_chance", probe.model().chance());
                 }
-                metrics.put("identity_probe_accuracy", probe.accuracy());
-                metrics.put("identity_probe_chance", probe.chance());
                 // The fold's test participants and the run's end, for GET /api/v1/trainings: a fold run ended.
                 jobs.announce(jobs.progress(foldId, studyId, c, JobState.COMPLETED, result.history().size(), 0, null,
                         null, Map.of(), 0, 0, "fold of cross-validation " + id + ", tested on " + test));
