@@ -109,12 +109,19 @@ final class EvaluateCommand {
             }
             b.append('\n');
         }
-        b.append(String.format(Locale.ROOT, "test split:%n%-44s %-22s %-22s %-8s %-8s %8s%n", "model",
-                "accuracy [95% CI]", "macro-F1 [95% CI]", "ECE", "ECE(T)", "p50 ms"));
+        b.append(String.format(Locale.ROOT, "test split, scored as served (val: the validation macro-F1 the choice "
+                + "was made on; photo / whole video: the same test faces as lone photos and with the mean of the "
+                + "whole video, for models on participant baselines):%n%-44s %-22s %-22s %-7s %-15s %-8s %-8s %8s%n",
+                "model", "accuracy [95% CI]", "macro-F1 [95% CI]", "val", "photo / whole", "ECE", "ECE(T)", "p50 ms"));
         for (JsonNode m : report.path("models")) {
             JsonNode cal = m.path("calibration");
-            b.append(String.format(Locale.ROOT, "%-44s %-22s %-22s %-8s %-8s %8.1f%s%n", m.path("modelId").asText(),
-                    withCi(m, "accuracy"), withCi(m, "macro_f1"), num(cal.path("eceBefore")),
+            JsonNode protocols = m.path("protocols");
+            String others = protocols.has("cold_start") ? String.format(Locale.ROOT, "%.3f / %.3f",
+                    protocols.path("cold_start").path("macro_f1").asDouble(),
+                    protocols.path("transductive").path("macro_f1").asDouble()) : "=";
+            b.append(String.format(Locale.ROOT, "%-44s %-22s %-22s %-7s %-15s %-8s %-8s %8.1f%s%n",
+                    m.path("modelId").asText(), withCi(m, "accuracy"), withCi(m, "macro_f1"),
+                    num(m.path("validation").path("macro_f1")), others, num(cal.path("eceBefore")),
                     num(cal.path("eceAfter")), m.path("efficiency").path("latencyP50Ms").asDouble(),
                     m.path("participants").size() < 2 ? "  (one test participant: CIs over frames only)" : ""));
         }
