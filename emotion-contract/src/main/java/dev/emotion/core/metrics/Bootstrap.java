@@ -29,23 +29,11 @@ public final class Bootstrap {
      */
     public static Map<String, Interval> intervals(List<String> groups, Function<int[], Map<String, Double>> metrics,
                                                   int replicates, long seed) {
-        Map<String, List<Integer>> byGroup = new LinkedHashMap<>();
-        for (int i = 0; i < groups.size(); i++) {
-            byGroup.computeIfAbsent(groups.get(i), g -> new ArrayList<>()).add(i);
-        }
-        List<List<Integer>> members = new ArrayList<>(byGroup.values());
-        SplittableRandom random = new SplittableRandom(seed);
+        Resampler resample = new Resampler(groups, seed);
         Map<String, double[]> draws = new LinkedHashMap<>();
         Map<String, Integer> filled = new LinkedHashMap<>();
         for (int r = 0; r < replicates; r++) {
-            List<Integer> idx = new ArrayList<>();
-            for (int g = 0; g < members.size(); g++) {
-                List<Integer> m = members.get(random.nextInt(members.size()));
-                for (int f = 0; f < m.size(); f++) {
-                    idx.add(m.get(random.nextInt(m.size())));
-                }
-            }
-            Map<String, Double> values = metrics.apply(idx.stream().mapToInt(Integer::intValue).toArray());
+            Map<String, Double> values = metrics.apply(resample.next());
             for (var e : values.entrySet()) {
                 if (e.getValue() == null || Double.isNaN(e.getValue())) {
                     continue;
@@ -70,14 +58,29 @@ public final class Bootstrap {
      */
     public static double[] replicates(List<String> groups, java.util.function.ToDoubleFunction<int[]> statistic,
                                       int replicates, long seed) {
-        Map<String, List<Integer>> byGroup = new LinkedHashMap<>();
-        for (int i = 0; i < groups.size(); i++) {
-            byGroup.computeIfAbsent(groups.get(i), g -> new ArrayList<>()).add(i);
-        }
-        List<List<Integer>> members = new ArrayList<>(byGroup.values());
-        SplittableRandom random = new SplittableRandom(seed);
+        Resampler resample = new Resampler(groups, seed);
         double[] out = new double[replicates];
         for (int r = 0; r < replicates; r++) {
+            out[r] = statistic.applyAsDouble(resample.next());
+        }
+        return out;
+    }
+
+    /** Draws resamples: participants with replacement, then frames with replacement within each drawn one. */
+    private static final class Resampler {
+        private final List<List<Integer>> members;
+        private final SplittableRandom random;
+
+        Resampler(List<String> groups, long seed) {
+            Map<String, List<Integer>> byGroup = new LinkedHashMap<>();
+            for (int i = 0; i < groups.size(); i++) {
+                byGroup.computeIfAbsent(groups.get(i), g -> new ArrayList<>()).add(i);
+            }
+            members = new ArrayList<>(byGroup.values());
+            random = new SplittableRandom(seed);
+        }
+
+        int[] next() {
             List<Integer> idx = new ArrayList<>();
             for (int g = 0; g < members.size(); g++) {
                 List<Integer> m = members.get(random.nextInt(members.size()));
@@ -85,9 +88,8 @@ public final class Bootstrap {
                     idx.add(m.get(random.nextInt(m.size())));
                 }
             }
-            out[r] = statistic.applyAsDouble(idx.stream().mapToInt(Integer::intValue).toArray());
+            return idx.stream().mapToInt(Integer::intValue).toArray();
         }
-        return out;
     }
 
     /** Linear interpolation between order statistics (numpy's default). */
