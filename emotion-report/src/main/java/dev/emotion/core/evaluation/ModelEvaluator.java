@@ -358,35 +358,12 @@ public final class ModelEvaluator {
                 return scoreBatches(model, loader, samples.size());
             }
         }
-        // Causal: each face's frames in time order, its running mean snapshotted at each frame, a batch at a time.
-        List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, samples.size()).boxed().toList());
-        order.sort(java.util.Comparator.comparing((Integer i) -> BatchLoader.baselineKey(samples.get(i)))
-                .thenComparingLong(i -> samples.get(i).timestampMs()).thenComparing(i -> samples.get(i).id()));
-        Map<String, MeanCrop> running = new java.util.HashMap<>();
-        float[] values = new float[0];
-        int outputs = 0;
-        for (int from = 0; from < order.size(); from += 32) {
-            List<Integer> chunk = order.subList(from, Math.min(order.size(), from + 32));
-            Map<Sample, MeanCrop> baseline = new java.util.IdentityHashMap<>();
-            List<Sample> batch = new ArrayList<>();
-            for (int i : chunk) {
-                Sample s = samples.get(i);
-                MeanCrop m = running.compute(BatchLoader.baselineKey(s), (k, v) -> MeanCrop.accumulate(v, s.crop()));
-                baseline.put(s, MeanCrop.warm(m) || cold == null ? m.snapshot() : cold);
-                batch.add(s);
-            }
-            try (BatchLoader loader = new BatchLoader(batch, model.spec(), false, 0, baseline::get)) {
-                TrainedModel.Scores s = scoreBatches(model, loader, batch.size());
-                if (outputs == 0) {
-                    outputs = s.outputs();
-                    values = new float[samples.size() * outputs];
-                }
-                for (int j = 0; j < chunk.size(); j++) {
-                    System.arraycopy(s.values(), j * outputs, values, chunk.get(j) * outputs, outputs);
-                }
-            }
+        // Causal: each face's frames in time order, each with the running mean of its past (MeanCrop.causal).
+        Map<Sample, MeanCrop> causal = MeanCrop.causal(samples, cold);
+        try (BatchLoader loader = new BatchLoader(samples, model.spec(), false, 0,
+                (java.util.function.Function<Sample, MeanCrop>) causal::get)) {
+            return scoreBatches(model, loader, samples.size());
         }
-        return new TrainedModel.Scores(samples.size(), outputs, values, null);
     }
 
     private static TrainedModel.Scores scoreBatches(TrainedModel model, BatchLoader loader, int n) {
